@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# scripts/test.sh — the one command that runs every selfmfa test.
+#
+# It installs what the tests need when it can (Debian, as root: chromium, redis-server, nodejs/npm
+# for axe-core), and otherwise stops with a message that says what to install. Then it runs the
+# static checks (gofmt, go vet, staticcheck, templ generate drift) and `go test -race` over both
+# modules of the workspace (the library and example/). Timing-sensitive checks (benchmarks, long
+# fuzzing, soak) are separate commands listed in the README; they do not run here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say()  { printf '==> %s\n' "$*"; }
+fail() { printf 'scripts/test.sh: %s\n' "$*" >&2; exit 1; }
+
+# --- toolchain ---------------------------------------------------------------------------------
+command -v go >/dev/null 2>&1 || fail "Go is not on PATH; install Go 1.26 or newer (https://go.dev/dl/)."
+gover=$(go env GOVERSION | sed 's/^go//')
+case "$gover" in
+  1.2[6-9]*|1.[3-9][0-9]*|[2-9].*) ;;
+  *) fail "Go $gover is too old; selfmfa needs Go 1.26 or newer." ;;
+esac
+
+# --- system packages the tests use -------------------------------------------------------------
+# Real parts only: Debian's chromium for browser tests, a real redis-server for multi-instance tests.
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing ${need[*]} (Debian packages)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    fail "missing ${need[*]}: install them (Debian/Ubuntu: sudo apt-get install ${need[*]}) and run again."
+  fi
+fi
+[ -x /usr/bin/chromium ] || fail "/usr/bin/chromium is still missing after the install step."
+command -v redis-server >/dev/null 2>&1 || fail "redis-server is still missing after the install step."
+
+# --- static checks -----------------------------------------------------------------------------
+pkgs=(./... ./example/...)
+say "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*'))
+[ -z "$unformatted" ] || fail "gofmt would change: $unformatted"
+
+say "templ generate leaves no diff"
+tmpl_before=$(git status --porcelain -- '*_templ.go' 2>/dev/null || true)
+go tool templ generate >/dev/null
+tmpl_after=$(git status --porcelain -- '*_templ.go' 2>/dev/null || true)
+[ "$tmpl_before" = "$tmpl_after" ] || fail "go tool templ generate changed generated files; commit them: $tmpl_after"
+
+say "go vet"
+go vet "${pkgs[@]}"
+say "staticcheck"
+go tool staticcheck "${pkgs[@]}"
+
+# --- tests -------------------------------------------------------------------------------------
+say "go test -race"
+go test -race -count=1 -timeout 30m "${pkgs[@]}"

@@ -1,0 +1,147 @@
+package views
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/selfmfa/selfmfa/internal/qrsvg"
+)
+
+// cls returns the stable hook followed by the non-empty extra classes. Pairs of (hook, extra)
+// may follow: cls("mfa-input", c.Input, "mfa-input-code", c.CodeInput).
+func cls(hook string, extra ...string) templ.CSSClasses {
+	out := make(templ.CSSClasses, 0, 1+len(extra))
+	out = append(out, hook)
+	for _, e := range extra {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// btnClasses returns the classes of a button of the given variant ("primary", "secondary",
+// "danger").
+func btnClasses(c Classes, variant string) templ.CSSClasses {
+	var extra string
+	switch variant {
+	case "primary":
+		extra = c.ButtonPrimary
+	case "danger":
+		extra = c.ButtonDanger
+	default:
+		variant, extra = "secondary", c.ButtonSecondary
+	}
+	return cls("mfa-btn", c.Button, "mfa-btn-"+variant, extra)
+}
+
+func invalidClass(c Classes, err string) templ.CSSClasses {
+	if err == "" {
+		return nil
+	}
+	return cls("mfa-input-invalid", c.InputInvalid)
+}
+
+func flashExtra(c Classes, f Flash) string {
+	switch f.kind() {
+	case FlashSuccess:
+		return c.FlashSuccess
+	case FlashError:
+		return c.FlashError
+	}
+	return c.FlashInfo
+}
+
+func flashRole(f Flash) string {
+	if f.kind() == FlashError {
+		return "alert"
+	}
+	return "status"
+}
+
+func flashIcon(f Flash) string {
+	switch f.kind() {
+	case FlashSuccess:
+		return "check"
+	case FlashError:
+		return "alert"
+	}
+	return "info"
+}
+
+func flashPrefix(f Flash) string {
+	switch f.kind() {
+	case FlashSuccess:
+		return "Success: "
+	case FlashError:
+		return "Error: "
+	}
+	return "Note: "
+}
+
+// describedBy lists the ids of a field's hint and error.
+func describedBy(id, hint, err string) string {
+	var ids []string
+	if hint != "" {
+		ids = append(ids, id+"-hint")
+	}
+	if err != "" {
+		ids = append(ids, id+"-error")
+	}
+	return strings.Join(ids, " ")
+}
+
+// textInput describes a text, tel or email field.
+type textInput struct {
+	ID, Name, Label, Hint, Error, Value string
+	Type, Autocomplete, InputMode       string
+	MaxLength                           string
+}
+
+func (q QR) label() string { return orDefault(q.Label, qrsvg.DefaultLabel) }
+
+// component returns the QR code's SVG, or false when there is nothing that can be shown.
+func (q QR) component() (templ.Component, bool) {
+	if q.SVG != nil {
+		return q.SVG, true
+	}
+	svg, err := qrsvg.Encode(q.Content, qrsvg.WithLabel(q.label()), qrsvg.WithClass("mfa-qr-svg"))
+	if err != nil {
+		return nil, false
+	}
+	return templ.Raw(svg), true
+}
+
+// accessibleName is the group's label and masked name, for screen-reader text.
+func (g FactorGroup) accessibleName() string {
+	if g.Name == "" {
+		return g.label()
+	}
+	return g.label() + ", " + g.Name
+}
+
+func kindIconName(kinds []Kind) string {
+	has := func(k Kind) bool { return slices.Contains(kinds, k) }
+	switch {
+	case has(KindPush):
+		return "push"
+	case has(KindSMS):
+		return "sms"
+	case has(KindVoice):
+		return "voice"
+	case has(KindTOTP):
+		return "app"
+	case has(KindEmail):
+		return "email"
+	case has(KindRecoveryCode):
+		return "key"
+	}
+	return "shield"
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// cancelFormID is the id of the form a cancel button outside it submits.
+const cancelFormID = "mfa-cancel-form"

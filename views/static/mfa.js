@@ -1,0 +1,73 @@
+// selfmfa enhancement script: "Copy" and "Print" buttons. Every page works without it; the
+// buttons are rendered hidden and only shown here. Same-origin, no inline code, no network.
+(function () {
+  "use strict";
+
+  function status(id, text) {
+    var el = document.querySelector('[data-mfa-copy-status="' + id + '"]');
+    if (!el) { return; }
+    el.textContent = text;
+    window.setTimeout(function () {
+      if (el.textContent === text) { el.textContent = ""; }
+    }, 4000);
+  }
+
+  function selectText(el) {
+    var range = document.createRange();
+    range.selectNodeContents(el);
+    var sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+  }
+
+  function fallbackCopy(el) {
+    selectText(el);
+    try {
+      return document.execCommand("copy");
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function copy(button) {
+    var id = button.getAttribute("data-mfa-copy");
+    var target = document.getElementById(id);
+    if (!target) { return; }
+    var value = target.getAttribute("data-mfa-value") || target.textContent.replace(/\s+/g, "");
+    var done = function () { status(id, "Copied"); };
+    var failed = function () {
+      if (fallbackCopy(target)) {
+        done();
+      } else {
+        selectText(target);
+        status(id, "Selected: press Ctrl+C or \u2318C to copy");
+      }
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(value).then(done, failed);
+    } else {
+      failed();
+    }
+  }
+
+  function init() {
+    var i;
+    var copyButtons = document.querySelectorAll("[data-mfa-copy]");
+    for (i = 0; i < copyButtons.length; i++) {
+      copyButtons[i].hidden = false;
+      copyButtons[i].addEventListener("click", function (ev) { copy(ev.currentTarget); });
+    }
+    var printButtons = document.querySelectorAll("[data-mfa-print]");
+    for (i = 0; i < printButtons.length; i++) {
+      if (typeof window.print !== "function") { continue; }
+      printButtons[i].hidden = false;
+      printButtons[i].addEventListener("click", function () { window.print(); });
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

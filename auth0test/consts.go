@@ -1,0 +1,184 @@
+package auth0test
+
+import "time"
+
+// Wire strings of the emulated tenant. Error codes are Auth0's; the
+// descriptions marked [UNK] are the project's contract choices
+// (contract.md, "Wire decisions").
+const (
+	// ConnectionName is the only database connection of the tenant; the
+	// realm of the password-realm grant must name it.
+	ConnectionName = "Username-Password-Authentication"
+
+	// GrantAuthorizationCode and the other Grant constants are the
+	// grant_type values the emulator implements.
+	GrantAuthorizationCode = "authorization_code"
+	GrantPassword          = "password"
+	GrantPasswordRealm     = "http://auth0.com/oauth/grant-type/password-realm"
+	GrantMFAOTP            = "http://auth0.com/oauth/grant-type/mfa-otp"
+	GrantMFAOOB            = "http://auth0.com/oauth/grant-type/mfa-oob"
+	GrantMFARecoveryCode   = "http://auth0.com/oauth/grant-type/mfa-recovery-code"
+
+	// ScopeEnroll and the other Scope constants are the MFA API's scopes
+	// (reference §1.1).
+	ScopeEnroll               = "enroll"
+	ScopeReadAuthenticators   = "read:authenticators"
+	ScopeRemoveAuthenticators = "remove:authenticators"
+
+	// SSOCookieName is the emulator's single-sign-on session cookie, one per
+	// host (canonical and custom domain keep separate sessions, as browsers
+	// scope cookies by host).
+	SSOCookieName = "auth0emu_sso"
+	// BrowserCookieName binds login transactions to the browser that started
+	// them, so a login form cannot be posted from another browser.
+	BrowserCookieName = "auth0emu_tx"
+)
+
+// Timing. Values the reference documents say so; the others are [UNK].
+const (
+	// MFAAccessTokenTTL: "The default expiry time of access tokens with the
+	// /mfa/ audience is 10 minutes. This value cannot be configured."
+	// (reference §1.3 [DOC]).
+	MFAAccessTokenTTL = 10 * time.Minute
+	// AccessTokenTTL is the lifetime of other access tokens: the recorded
+	// token responses carry "expires_in":86400 (reference §2.5 [FIX]).
+	AccessTokenTTL = 24 * time.Hour
+	// IDTokenTTL: [UNK] in the reference: chosen because 36000 s is Auth0's
+	// default ID token expiration shown in the dashboard.
+	IDTokenTTL = 10 * time.Hour
+	// AuthCodeTTL: [UNK] in the reference: chosen because authorization codes
+	// should be short-lived (RFC 6749 §4.1.2 recommends at most 10 minutes)
+	// and a browser redirect completes in seconds; 60 s keeps tests strict.
+	AuthCodeTTL = 60 * time.Second
+	// LoginTransactionTTL bounds the time between /authorize and the password
+	// POST: [UNK] in the reference: chosen because only the MFA step's 5
+	// minutes are documented, and 30 minutes never cuts off a person typing.
+	LoginTransactionTTL = 30 * time.Minute
+	// MFATransactionTTL: the window between the first and the second factor is
+	// 5 minutes; an expired one ends with "The transaction has expired"
+	// (reference §4.5, §6 #12 [COMM 122553]).
+	MFATransactionTTL = 5 * time.Minute
+	// SSOSessionTTL: [UNK] in the reference: chosen because 7 days is
+	// Auth0's default absolute session lifetime.
+	SSOSessionTTL = 7 * 24 * time.Hour
+	// PushPollInterval is the meta-refresh period of the push waiting page;
+	// the contract answers slow_down below 5 s between polls.
+	PushPollInterval = 5 * time.Second
+)
+
+// Limits.
+const (
+	// RateLimit and RateLimitWindow: one token bucket per server for all
+	// requests except the dev pages. The numbers are the Free plan's
+	// Authentication API limit, 300 per minute (reference §3.5 [DOC]);
+	// WithRateLimit changes them.
+	RateLimit       = 300
+	RateLimitWindow = time.Minute
+	// MaxBodyBytes bounds request bodies; larger ones get 413 invalid_request
+	// "Request body too large.". [UNK] in the reference: chosen because no
+	// legitimate body of these endpoints comes near 64 KiB.
+	MaxBodyBytes = 64 << 10
+)
+
+// Behavioural choices for facts the reference marks [UNK]. Each is named
+// so tests and readers can find it.
+const (
+	// consumeCodeOnFailedExchange: [UNK] in the reference: chosen because a
+	// code is single-use (RFC 6749 §4.1.2) and burning it on a failed
+	// exchange (wrong verifier, wrong redirect_uri) stops guessing.
+	consumeCodeOnFailedExchange = true
+	// requirePKCEForPublicClients: [UNK] in the reference: chosen because a
+	// client without a secret has nothing else binding the code.
+	requirePKCEForPublicClients = true
+	// rejectVerifierWithoutChallenge: [UNK] in the reference: chosen because
+	// accepting a verifier when no challenge was sent hides a client's PKCE
+	// downgrade (OAuth 2.1 §4.1.3 rejects it).
+	rejectVerifierWithoutChallenge = true
+	// userinfoAudienceForNoAudience: [UNK] in the reference (Auth0 returns
+	// an opaque token usable only at /userinfo when no audience is
+	// requested): chosen because a JWT whose aud is "{issuer}userinfo" is
+	// just as unusable at /mfa/* and tests can read it.
+	userinfoAudienceForNoAudience = true
+	// jwtMFATokenWrongClientIsMalformed: [UNK] in the reference: chosen
+	// because 401 invalid_grant "Malformed mfa_token" is the contract's answer
+	// for an mfa_token that is not usable, so an /mfa/ JWT used as mfa_token
+	// that was issued to another client or through another host gets it
+	// (and so does an opaque mfa_token of another client).
+	jwtMFATokenWrongClientIsMalformed = true
+)
+
+// Error codes (the "error" member of Auth0's error bodies).
+const (
+	ErrCodeInvalidRequest          = "invalid_request"
+	ErrCodeInvalidGrant            = "invalid_grant"
+	ErrCodeInvalidClient           = "invalid_client"
+	ErrCodeAccessDenied            = "access_denied"
+	ErrCodeUnauthorizedClient      = "unauthorized_client"
+	ErrCodeUnsupportedGrantType    = "unsupported_grant_type"
+	ErrCodeUnsupportedResponseType = "unsupported_response_type"
+	ErrCodeMFARequired             = "mfa_required"
+	ErrCodeExpiredToken            = "expired_token"
+	ErrCodeInvalidToken            = "invalid_token"
+	ErrCodeInsufficientScope       = "insufficient_scope"
+	ErrCodeTooManyRequests         = "too_many_requests"
+	ErrCodeServerError             = "server_error"
+	ErrCodeNotFound                = "not_found"
+	ErrCodeLoginRequired           = "login_required"
+	ErrCodeInteractionRequired     = "interaction_required"
+)
+
+// Error descriptions.
+const (
+	// descInvalidCode: recorded (go-auth0 TestLoginWithAuthCode
+	// Should_throw_for_an_invalid_code: 403 invalid_grant).
+	descInvalidCode = "Invalid authorization code"
+	// descInvalidRedirect: [UNK] in the reference: chosen because a plain
+	// sentence names the cause; the code is invalid_grant (403) as for any
+	// unusable code.
+	descInvalidRedirect = "Invalid redirect URI"
+	// descPKCEFailed: [UNK] in the reference: chosen because Auth0
+	// community threads quote this sentence for a wrong code_verifier.
+	descPKCEFailed = "Failed to verify code verifier"
+	// descWrongPassword: [UNK] in the reference: chosen because it is
+	// Auth0's well-known database-connection message (403 invalid_grant).
+	descWrongPassword = "Wrong email or password."
+	// descUnknownConnection: [UNK] in the reference: chosen because a plain
+	// sentence (400 invalid_request) names the cause of a realm that is not
+	// the connection.
+	descUnknownConnection = "Connection not found."
+	// descMFARequired: documented (reference §2.8).
+	descMFARequired = "Multifactor authentication required"
+	// descUnauthorized: contract: 401 access_denied "Unauthorized" for a bad
+	// or missing client secret (WithInvalidClientErrors switches the code).
+	descUnauthorized = "Unauthorized"
+	// descGrantNotAllowed: documented template, quoting from the contract.
+	descGrantNotAllowed = "Grant type '%s' not allowed for the client."
+	// descMalformedMFAToken, descMFATokenExpired, descInvalidAudience: SDK
+	// classifiers and thread 44384 (reference §3.1).
+	descMalformedMFAToken = "Malformed mfa_token"
+	descMFATokenExpired   = "mfa_token is expired"
+	descInvalidAudience   = "invalid audience"
+	// descRateLimited: documented (reference §3.1, global rate limit).
+	descRateLimited = "Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers."
+	// descBearer*, descInsufficientScope, descBadJSON, descBodyTooLarge:
+	// [UNK] in the reference: chosen because the contract's table fixes them.
+	descBearerMissing     = "Missing authentication."
+	descBearerInvalid     = "Invalid token."
+	descBearerExpired     = "Expired token."
+	descBearerAudience    = "Invalid audience."
+	descInsufficientScope = "Insufficient scope, expected: %s"
+	descBadJSON           = "Invalid JSON body."
+	descBodyTooLarge      = "Request body too large."
+	// descContentTypeJSON, descContentTypeAny: [UNK] in the reference:
+	// chosen because a plain sentence naming the accepted types (400
+	// invalid_request) tells the caller what to fix.
+	descContentTypeJSON = "Content-Type must be application/json."
+	descContentTypeAny  = "Content-Type must be application/json or application/x-www-form-urlencoded."
+	// descServiceNotFound: [UNK] in the reference: chosen because it is the
+	// message Auth0 shows for an audience that names no API of the tenant
+	// (access_denied, at /authorize and the password grants).
+	descServiceNotFound = "Service not found: %s"
+	// descTransactionExpired: community 122553 (reference §6 #12).
+	descTransactionExpired = "The transaction has expired"
+	descServerError        = "Internal server error."
+)

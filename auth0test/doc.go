@@ -1,0 +1,86 @@
+// Package auth0test is an emulated Auth0 tenant for tests and offline
+// development: OpenID Connect login (authorization code + PKCE, with a real
+// HTML login page and Universal Login's MFA challenge), the password and
+// MFA grants of /oauth/token, and the MFA API (/mfa/authenticators,
+// /mfa/associate, /mfa/challenge), strict about the rules a client gets
+// wrong against the real service: audiences, scopes, issuer hosts, PKCE,
+// redirect URIs, single-use codes and the custom-domain trap.
+//
+// This package is NOT suitable for use outside of tests and local
+// development. It is not a security boundary: passwords are stored in
+// clear, the dev pages show one-time codes to anyone who can reach them,
+// and nothing is persisted.
+//
+// # In a test
+//
+// Start a server with RunT; it is closed by t.Cleanup. Everything is per
+// server (no package state), so tests can run in parallel:
+//
+//	emu := auth0test.RunT(t,
+//		auth0test.WithClient("app", "app-secret", app.URL+"/callback"),
+//		auth0test.WithUsers(auth0test.User{ID: "auth0|alice", Email: "alice@example.com", Password: "pw"}),
+//	)
+//	emu.SetNow(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) // freeze the clock
+//	totp, _ := emu.SeedAuthenticator("auth0|alice", auth0test.FactorOTP, auth0test.SeedOptions{})
+//
+// Point the code under test at emu.Issuer() (go-oidc discovery works, the
+// issuer has Auth0's trailing slash) and at emu.MFAAudience(). To skip the
+// login form, queue the user who logs in next; MFA rules still apply, so a
+// user with a factor meets the challenge page when the MFA audience is
+// requested:
+//
+//	emu.QueueLogin("auth0|alice")
+//	// … follow /authorize to the challenge page, then post the code:
+//	code, _ := emu.TOTPCode(totp.ID)
+//
+// Codes sent by SMS, voice or email land in the outbox (Outbox, LastCode);
+// push notifications wait for ApprovePush or RejectPush. SetNow, Advance
+// and WithClock control the one clock that tokens, codes, TOTP and limits
+// use. InjectFault makes one path slow, hang, fail or answer garbage.
+// IssueAccessToken and IssueMFAToken mint tokens directly.
+//
+// # Addressing
+//
+// One loopback listener serves two hosts. The canonical tenant domain is
+// Domain() = "127.0.0.1:P"; the custom domain is CustomDomain() =
+// "localhost:P". The Host header decides which one a request came through:
+// the issuer of discovery and of tokens is "http://{that host}/", and a
+// /mfa/* request must come through the host that issued its token. MFA
+// audiences keep Auth0's form: MFAAudience() = "https://127.0.0.1:P/mfa/"
+// (the one that works) and CustomMFAAudience() = "https://localhost:P/mfa/"
+// (associate accepts it, the MFA grants answer 403 invalid_grant
+// "invalid audience", as on a real tenant with a custom domain). Requests
+// for any other host get 421.
+//
+// # Strictness
+//
+// /authorize refuses unknown clients and redirect URIs that are not
+// registered exactly (an error page, never a redirect), accepts only
+// response_type=code, S256 PKCE, and known audiences (the MFA audiences,
+// "{issuer}userinfo" and WithAPI). Codes are single-use, bound to client,
+// redirect URI, host and PKCE verifier, and live AuthCodeTTL. /mfa/*
+// bodies are bounded (MaxBodyBytes), associate takes JSON only, every
+// response passes a server-wide token bucket with X-RateLimit-* headers,
+// and a panic answers 500 server_error. Cookies are named auth0emu_*.
+//
+// # Choices where Auth0's behaviour is unknown
+//
+// The reference (auth0-mfa-api.md) marks some facts [UNK]. Each choice the
+// HTTP layer makes is a named constant whose comment starts "[UNK] in the
+// reference: chosen because …": AuthCodeTTL, IDTokenTTL,
+// LoginTransactionTTL, SSOSessionTTL, MaxBodyBytes, the descriptions of
+// invalid redirect URIs, PKCE failures, wrong passwords, unknown
+// connections, unknown audiences and content types, and the unexported
+// behaviour switches consumeCodeOnFailedExchange,
+// requirePKCEForPublicClients, rejectVerifierWithoutChallenge,
+// userinfoAudienceForNoAudience, jwtMFATokenWrongClientIsMalformed and
+// listIncludesTimestamps. The MFA state machine's own choices live in its
+// internal package under the same convention.
+//
+// # Not emulated
+//
+// Refresh tokens (offline_access is dropped from the granted scope),
+// private-key JWT client authentication, implicit and hybrid flows,
+// response_mode=form_post, the Management API, the My Account API,
+// WebAuthn and Duo.
+package auth0test

@@ -1,0 +1,156 @@
+package auth0test
+
+import (
+	"crypto/rsa"
+	"io"
+	"log/slog"
+	"time"
+)
+
+// Option configures a Server.
+type Option func(*config)
+
+type clientConfig struct {
+	id, secret   string
+	redirectURIs []string
+}
+
+type config struct {
+	addr           string
+	clients        []*clientConfig
+	grantOverrides []grantOverride
+	logoutURLs     []grantOverride
+	users          []User
+	settings       *Settings
+	tenantName     string
+	random         io.Reader
+	logger         *slog.Logger
+	devPages       bool
+	clock          func() time.Time
+	key            *rsa.PrivateKey
+	rateLimit      int
+	rateWindow     time.Duration
+	rateSet        bool
+	invalidClient  bool
+	apis           []apiConfig
+}
+
+type grantOverride struct {
+	clientID string
+	values   []string
+}
+
+type apiConfig struct {
+	identifier string
+	scopes     []string
+}
+
+// WithAddr sets the listen address (default "127.0.0.1:0"). The emulator is
+// meant for loopback; the canonical domain is the listener's host:port
+// ("127.0.0.1:P" for an unspecified host) and the custom domain
+// "localhost:P".
+func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
+
+// WithClient registers an application (a regular web app). An empty secret
+// makes a public client, which must use PKCE. The first WithClient becomes
+// ClientID/ClientSecret; without any, one confidential client with random
+// credentials and no redirect URIs is generated (see AddRedirectURI).
+// New clients have the authorization_code, password, password-realm and the
+// three MFA grants enabled.
+func WithClient(id, secret string, redirectURIs ...string) Option {
+	return func(c *config) {
+		c.clients = append(c.clients, &clientConfig{id: id, secret: secret, redirectURIs: redirectURIs})
+	}
+}
+
+// WithGrantTypes sets exactly which grant types clientID may use.
+// MFAGrantTypes lists the three MFA grants, which Auth0 enables together.
+func WithGrantTypes(clientID string, grants ...string) Option {
+	return func(c *config) {
+		c.grantOverrides = append(c.grantOverrides, grantOverride{clientID, grants})
+	}
+}
+
+// WithLogoutURLs sets the allowed logout URLs (returnTo of /v2/logout) of
+// clientID. Without it a client allows the origins of its redirect URIs
+// (scheme://host and scheme://host/).
+func WithLogoutURLs(clientID string, urls ...string) Option {
+	return func(c *config) { c.logoutURLs = append(c.logoutURLs, grantOverride{clientID, urls}) }
+}
+
+// WithUsers adds users to the database connection.
+func WithUsers(users ...User) Option {
+	return func(c *config) { c.users = append(c.users, users...) }
+}
+
+// WithSettings sets the tenant's MFA settings (default DefaultSettings()).
+func WithSettings(s Settings) Option {
+	return func(c *config) { s = s.clone(); c.settings = &s }
+}
+
+// WithTenantName sets the tenant's friendly name, shown on the pages and in
+// TOTP barcode URIs (default "auth0emu").
+func WithTenantName(name string) Option { return func(c *config) { c.tenantName = name } }
+
+// WithRand sets the source of randomness for ids, codes, secrets and tokens
+// (default crypto/rand.Reader). Signing keys always come from crypto/rand.
+func WithRand(r io.Reader) Option { return func(c *config) { c.random = r } }
+
+// WithLogger sets the logger for one line per request (method, path,
+// status, duration; never query strings, bodies or tokens). Default: discard
+// (RunT: the test log).
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithDevPages serves /_dev/inbox (delivered SMS, voice and email codes)
+// and /_dev/guardian (pending pushes with Approve/Reject) and links them
+// from the login pages. Off by default in the library, on in cmd/auth0emu.
+// The inbox shows codes to anyone who can reach the server: loopback only.
+func WithDevPages(on bool) Option { return func(c *config) { c.devPages = on } }
+
+// WithClock makes now the base of the server's clock (default time.Now),
+// so a host test can share one clock with its handler and go-oidc. SetNow
+// and Advance still work on top of it.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.clock = now } }
+
+// WithSigningKey sets the RS256 key (default: a fresh 2048-bit key). Tests
+// that start many servers can share one key to save key generation time.
+func WithSigningKey(k *rsa.PrivateKey) Option { return func(c *config) { c.key = k } }
+
+// WithRateLimit sets the server-wide token bucket: limit requests per
+// window, refilled continuously (default RateLimit per RateLimitWindow).
+// limit 0 disables the bucket and its X-RateLimit-* headers.
+func WithRateLimit(limit int, window time.Duration) Option {
+	return func(c *config) { c.rateLimit, c.rateWindow, c.rateSet = limit, window, true }
+}
+
+// WithInvalidClientErrors answers client authentication failures with
+// 401 invalid_client (newer Auth0 docs) instead of 401 access_denied
+// "Unauthorized" (the historical body).
+func WithInvalidClientErrors() Option { return func(c *config) { c.invalidClient = true } }
+
+// WithAPI registers an API (resource server) that /authorize and the
+// password grants accept as audience, with the scopes it defines. The MFA
+// audiences and "{issuer}userinfo" are always known; any other audience is
+// refused with access_denied "Service not found: …".
+func WithAPI(identifier string, scopes ...string) Option {
+	return func(c *config) { c.apis = append(c.apis, apiConfig{identifier, scopes}) }
+}
+
+// MFAGrantTypes returns the three MFA grant types ("MFA" in the dashboard
+// enables all three together, reference §1.5).
+func MFAGrantTypes() []string {
+	return []string{GrantMFAOTP, GrantMFAOOB, GrantMFARecoveryCode}
+}
+
+// defaultGrantTypes are enabled on new clients.
+func defaultGrantTypes() []string {
+	return []string{GrantAuthorizationCode, GrantPassword, GrantPasswordRealm, GrantMFAOTP, GrantMFAOOB, GrantMFARecoveryCode}
+}
+
+func supportedGrant(g string) bool {
+	switch g {
+	case GrantAuthorizationCode, GrantPassword, GrantPasswordRealm, GrantMFAOTP, GrantMFAOOB, GrantMFARecoveryCode:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,45 @@
+// Command auth0emu runs the emulated Auth0 tenant of package auth0test as
+// a standalone process, for manual work, the offline example app and
+// clients in other languages.
+//
+//	go run ./cmd/auth0emu -addr 127.0.0.1:8081 -callback http://localhost:8080/account/mfa/callback
+//
+// It prints ONE JSON line to stdout (issuer, domains, client credentials,
+// MFA audience, dev page URLs, demo users and their passwords), logs one
+// line per request to stderr, and serves until SIGINT or SIGTERM.
+//
+// It is a development tool, not a security boundary: the demo passwords
+// are fixed, and /_dev/inbox shows every SMS, voice and email code. It
+// therefore refuses a non-loopback -addr unless -allow-non-loopback is set.
+//
+// Flags:
+//
+//	-addr                listen address (default 127.0.0.1:8081)
+//	-callback URL        allowed callback URL of the demo client (repeatable)
+//	-logout-url URL      allowed logout URL (repeatable; default: the callbacks' origins)
+//	-allow-non-loopback  allow listening on a non-loopback address
+//	-recovery-codes      return a recovery code on the first enrollment (default true)
+//	-factors LIST        enabled factors, comma-separated (default otp,sms,voice,email,push)
+//	-policy NAME         MFA policy: never, always, challenge-if-enrolled (default challenge-if-enrolled)
+//	-tenant-name NAME    tenant friendly name (default auth0emu)
+//	-client-id ID        demo client id (default auth0emu-demo)
+//	-client-secret S     demo client secret (default: random, printed)
+//	-dev-pages           serve /_dev/inbox and /_dev/guardian (default true)
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

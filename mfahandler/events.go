@@ -1,0 +1,51 @@
+package mfahandler
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// EventKind names what happened.
+type EventKind string
+
+// The events a host can receive through WithEvents.
+const (
+	EventStepUp          EventKind = "step_up"           // the user passed the step-up login
+	EventStepUpFailed    EventKind = "step_up_failed"    // the step-up callback was refused
+	EventSubjectMismatch EventKind = "subject_mismatch"  // the Auth0 user of the step-up differs from the host user
+	EventEnrollStarted   EventKind = "enroll_started"    // an enrollment was started (associate)
+	EventFactorAdded     EventKind = "factor_added"      // an enrollment was confirmed
+	EventFactorRemoved   EventKind = "factor_removed"    // a factor (or a pair) was removed
+	EventConfirmFailed   EventKind = "confirm_failed"    // a wrong or expired code was entered
+	EventLimitHit        EventKind = "limit_hit"         // a local or Auth0 attempt limit refused a request
+	EventAccessDenied    EventKind = "access_denied"     // an id that is not the user's was used
+	EventRecoveryCodeSet EventKind = "recovery_code_set" // a recovery code was issued and shown once
+)
+
+// Event is one security-relevant action, for audit logs and user notifications. It never
+// carries secrets: no tokens, codes, TOTP secrets, recovery codes or full phone numbers.
+type Event struct {
+	Kind      EventKind
+	User      string // the Auth0 subject
+	Factor    Factor // the kind of factor concerned, if any
+	Time      time.Time
+	ClientIP  string // from WithClientIP, else the connection's address
+	UserAgent string
+	Reason    string // a short machine-readable reason for failures, e.g. "invalid_code"
+}
+
+func (h *Handler) emit(ctx context.Context, r *http.Request, sub string, kind EventKind, f Factor, reason string) {
+	if h.opts.events == nil {
+		return
+	}
+	h.opts.events(ctx, Event{
+		Kind:      kind,
+		User:      sub,
+		Factor:    f,
+		Time:      h.opts.now(),
+		ClientIP:  h.clientIP(r),
+		UserAgent: r.UserAgent(),
+		Reason:    reason,
+	})
+}

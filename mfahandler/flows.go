@@ -1,0 +1,723 @@
+package mfahandler
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/selfmfa/selfmfa/limiter"
+	"github.com/selfmfa/selfmfa/mfaapi"
+)
+
+// codePattern is the only code shape forwarded to Auth0: six ASCII digits.
+var codePattern = regexp.MustCompile(`^[0-9]{6}$`)
+
+// pushPollInterval is the least time between two polls of one push enrollment (Auth0 answers
+// slow_down when polled faster; its limit is 12 per minute per session).
+const pushPollInterval = 5 * time.Second
+
+// pendingTTL is how long an enrollment stays in the session; Auth0 keeps pending
+// authenticators for 24 h, but an OOB code lives 5 minutes and a TOTP page should not linger.
+const pendingTTL = 30 * time.Minute
+
+func factorFromPath(s string) (Factor, bool) {
+	f := Factor(s)
+	return f, knownFactor(f)
+}
+
+func (h *Handler) enabled(f Factor) bool { return h.opts.factors[f] }
+
+// lockUser serialises changes of one user's factors across sessions, tabs and instances.
+func (h *Handler) lockUser(ctx context.Context, sub string) (func(), error) {
+	unlock, err := h.lim.Lock(ctx, "lock:"+sub, 30*time.Second)
+	if err != nil {
+		if errors.Is(err, limiter.ErrLocked) {
+			return nil, &Failure{Status: http.StatusConflict, Title: "Another change is in progress",
+				Message: "Another change to your sign-in methods is in progress. Nothing was changed; please try again in a moment."}
+		}
+		return nil, &Failure{Status: http.StatusServiceUnavailable, Title: "Please try again",
+			Message: "Your sign-in methods could not be changed right now. Nothing was changed.", Err: err}
+	}
+	return unlock, nil
+}
+
+// take consumes one attempt of rule for the user, or explains the limit.
+func (h *Handler) take(r *request, rule limiter.Rule, f Factor) error {
+	d, err := h.lim.Take(r.Context(), rule.Name+":"+r.sub, rule)
+	if err != nil {
+		return &Failure{Status: http.StatusServiceUnavailable, Title: "Please try again",
+			Message: "Your request could not be checked right now. Nothing was changed.", Err: err}
+	}
+	if !d.Allowed {
+		h.emit(r.Context(), r.Request, r.sub, EventLimitHit, f, rule.Name)
+		return &Failure{Status: http.StatusTooManyRequests, Title: "Too many attempts",
+			Message:    "There have been too many attempts. Please wait " + waitText(d.RetryAfter) + " and try again. Nothing was changed.",
+			RetryAfter: d.RetryAfter}
+	}
+	return nil
+}
+
+// listFresh lists the user's authenticators with the session token.
+func (h *Handler) listFresh(r *request, tok *tokenRecord, resume string) (*inventory, error) {
+	list, err := h.api.Authenticators(r.Context(), tok.AccessToken)
+	if err != nil {
+		return nil, h.upstreamFailure(r, err, resume)
+	}
+	return newInventory(list), nil
+}
+
+// loadPending returns the user's enrollment in progress, if any.
+func (h *Handler) loadPending(r *request) (*pendingRecord, bool, error) {
+	var p pendingRecord
+	if err := h.load(r.Request, keyPending, &p); err != nil {
+		if errors.Is(err, errNoRecord) {
+			return nil, false, nil
+		}
+		return nil, false, err
+	}
+	if p.Sub != r.sub || h.opts.now().Sub(p.Started) > pendingTTL {
+		return nil, false, nil
+	}
+	return &p, true, nil
+}
+
+// ---- list -----------------------------------------------------------------------------------
+
+func (h *Handler) listPage(w http.ResponseWriter, r *request) error {
+	tok, err := h.requireToken(r, minTokenLife, h.path("/"))
+	if err != nil {
+		return err
+	}
+	inv, err := h.listFresh(r, tok, h.path("/"))
+	if err != nil {
+		return err
+	}
+	fl, err := h.takeFlash(w, r.Request)
+	if err != nil {
+		return err
+	}
+	return h.renderList(w, r, inv, fl)
+}
+
+// ---- start an enrollment --------------------------------------------------------------------
+
+// enrollForm shows the form that collects a destination (phone or email) for f.
+func (h *Handler) enrollForm(w http.ResponseWriter, r *request) error {
+	f, ok := factorFromPath(r.PathValue("factor"))
+	if !ok || !h.enabled(f) {
+		return &Failure{Status: http.StatusNotFound, Title: "Method not available", Message: "This sign-in method is not available."}
+	}
+	if _, err := h.requireToken(r, enrollTokenLife, h.path("/enroll/"+string(f))); err != nil {
+		return err
+	}
+	switch f {
+	case FactorTOTP, FactorPush:
+		// These start with a POST from the list page; show the enrollment in progress if any.
+		p, ok, err := h.loadPending(r)
+		if err != nil {
+			return err
+		}
+		if !ok || p.Factor != f {
+			return seeOtherGet(w, h.path("/"))
+		}
+		if f == FactorTOTP {
+			return h.renderTOTP(w, r, p)
+		}
+		return h.renderPush(w, r, p, "waiting")
+	}
+	fl, err := h.takeFlash(w, r.Request)
+	if err != nil {
+		return err
+	}
+	return h.renderDestinationForm(w, r, f, fl)
+}
+
+// enrollStart calls /mfa/associate for f: POST {base}/enroll/{factor}.
+func (h *Handler) enrollStart(w http.ResponseWriter, r *request) error {
+	f, ok := factorFromPath(r.PathValue("factor"))
+	if !ok || !h.enabled(f) {
+		return &Failure{Status: http.StatusBadRequest, Title: "Method not available", Message: "This sign-in method is not available. Nothing was changed."}
+	}
+	formPage := h.path("/")
+	if f == FactorSMS || f == FactorVoice || f == FactorEmail {
+		formPage = h.path("/enroll/" + string(f))
+	}
+	req := mfaapi.AssociateRequest{}
+	var destination string
+	switch f {
+	case FactorTOTP:
+		req.Kind = mfaapi.KindTOTP
+	case FactorPush:
+		req.Kind = mfaapi.KindPush
+	case FactorSMS, FactorVoice:
+		raw := formValue(r, "phone_number")
+		e164, err := h.opts.phoneValidator(raw)
+		if err != nil {
+			_ = h.save(w, r.Request, keyFlash, flashRecord{Kind: "error", Message: userText(err), Field: "phone_number", Value: limitLen(raw, 32)})
+			return seeOther(w, formPage)
+		}
+		destination = e164
+		req.PhoneNumber = e164
+		req.Kind = mfaapi.KindSMS
+		if f == FactorVoice {
+			req.Kind = mfaapi.KindVoice
+		}
+	case FactorEmail:
+		raw := strings.TrimSpace(formValue(r, "email"))
+		addr, err := mail.ParseAddress(raw)
+		if err != nil || addr.Address != raw || len(raw) > 254 || strings.ContainsAny(raw, "\r\n<>\"") {
+			_ = h.save(w, r.Request, keyFlash, flashRecord{Kind: "error", Message: "Enter an email address such as name@example.com.", Field: "email", Value: limitLen(raw, 254)})
+			return seeOther(w, formPage)
+		}
+		destination = raw
+		req.Email = raw
+		req.Kind = mfaapi.KindEmail
+	}
+	tok, err := h.requireToken(r, enrollTokenLife, formPage)
+	if err != nil {
+		return err
+	}
+	if err := h.take(r, h.limits.Enrollments, f); err != nil {
+		return err
+	}
+	if f != FactorTOTP {
+		if err := h.take(r, h.limits.Sends, f); err != nil {
+			return err
+		}
+	}
+	unlock, err := h.lockUser(r.Context(), r.sub)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+
+	inv, err := h.listFresh(r, tok, formPage)
+	if err != nil {
+		return err
+	}
+	// Abandoned enrollments of the same kind are removed first, so they never pile up towards
+	// Auth0's limit of 50 and a second tab's enrollment cannot also be confirmed.
+	if err := h.deletePending(r, tok, inv.pendingOf(f), formPage); err != nil {
+		return err
+	}
+	prev, hadPrev, err := h.loadPending(r)
+	if err != nil {
+		return err
+	}
+	assoc, err := h.api.Associate(r.Context(), tok.AccessToken, req)
+	if err != nil {
+		return h.upstreamFailure(r, err, formPage)
+	}
+	p := pendingRecord{
+		ID:          randomString(),
+		Sub:         r.sub,
+		Factor:      f,
+		Started:     h.opts.now(),
+		Secret:      assoc.Secret,
+		BarcodeURI:  assoc.BarcodeURI,
+		OOBCode:     assoc.OOBCode,
+		Destination:  destination,
+		FirstFactor:  inv.realFactors() == 0,
+		NoCodeReason: inv.noCodeReason(),
+	}
+	if f != FactorTOTP {
+		p.Sends = 1
+	}
+	switch {
+	case len(assoc.RecoveryCodes) > 0:
+		p.RecoveryCode = assoc.RecoveryCodes[0]
+	case hadPrev && prev.RecoveryCode != "":
+		// Auth0 returns the one recovery code with the first association only. When this
+		// enrollment replaces an unfinished one of this session (a second tab, the back
+		// button), that code is still the user's: keep it for the single display.
+		p.RecoveryCode = prev.RecoveryCode
+	}
+	if err := h.save(w, r.Request, keyPending, p); err != nil {
+		return err
+	}
+	h.emit(r.Context(), r.Request, r.sub, EventEnrollStarted, f, "")
+	switch f {
+	case FactorTOTP, FactorPush:
+		return seeOther(w, h.path("/enroll/"+string(f)))
+	}
+	return seeOther(w, h.path("/enroll/code"))
+}
+
+// deletePending removes pending authenticators; a 404 means already gone.
+func (h *Handler) deletePending(r *request, tok *tokenRecord, ids []string, resume string) error {
+	for _, id := range ids {
+		if err := h.api.DeleteAuthenticator(r.Context(), tok.AccessToken, id); err != nil && !mfaapi.IsNotFound(err) {
+			return h.upstreamFailure(r, err, resume)
+		}
+	}
+	return nil
+}
+
+// ---- confirm --------------------------------------------------------------------------------
+
+// codePage shows the code form of an SMS, voice or email enrollment.
+func (h *Handler) codePage(w http.ResponseWriter, r *request) error {
+	p, ok, err := h.loadPending(r)
+	if err != nil {
+		return err
+	}
+	if !ok || (p.Factor != FactorSMS && p.Factor != FactorVoice && p.Factor != FactorEmail) {
+		return seeOtherGet(w, h.path("/"))
+	}
+	fl, err := h.takeFlash(w, r.Request)
+	if err != nil {
+		return err
+	}
+	return h.renderCode(w, r, p, fl)
+}
+
+// pendingPage is where the user enters the code of p.
+func (h *Handler) pendingPage(p *pendingRecord) string {
+	if p.Factor == FactorTOTP {
+		return h.path("/enroll/totp")
+	}
+	return h.path("/enroll/code")
+}
+
+// confirm checks a code for the enrollment in progress: POST {base}/enroll/confirm.
+func (h *Handler) confirm(w http.ResponseWriter, r *request) error {
+	p, ok, err := h.loadPending(r)
+	if err != nil {
+		return err
+	}
+	if !ok || formValue(r, "enrollment") != p.ID || p.Factor == FactorPush {
+		h.flash(w, r.Request, "info", "That enrollment is no longer in progress. Nothing was changed.")
+		return seeOther(w, h.path("/"))
+	}
+	back := h.pendingPage(p)
+	code := strings.TrimSpace(formValue(r, "code"))
+	if err := h.take(r, h.limits.Codes, p.Factor); err != nil {
+		return err
+	}
+	if !codePattern.MatchString(code) {
+		return h.codeFailed(w, r, p, "Enter the 6-digit code.", "malformed_code")
+	}
+	tok, err := h.requireToken(r, minTokenLife, back)
+	if err != nil {
+		return err
+	}
+	unlock, err := h.lockUser(r.Context(), r.sub)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	// An enrollment is confirmed once, even from a stale copy of the session (a concurrent
+	// request that loaded it before the first one committed, another instance): the claim
+	// lives in the limiter, not in the session, and is released unless the code is accepted.
+	claim := "enrollment:" + p.ID
+	d, err := h.lim.Take(r.Context(), claim, confirmOnce())
+	if err != nil {
+		return &Failure{Status: http.StatusServiceUnavailable, Title: "Please try again",
+			Message: "Your request could not be checked right now. Nothing was changed.", Err: err}
+	}
+	if !d.Allowed {
+		return &Failure{Status: http.StatusConflict, Title: "Already confirmed",
+			Message: "This setup was already confirmed, or is being confirmed in another tab. Nothing else was changed."}
+	}
+	accepted := false
+	defer func() {
+		if !accepted {
+			_ = h.lim.Reset(context.WithoutCancel(r.Context()), claim, confirmOnce())
+		}
+	}()
+
+	if p.Factor == FactorTOTP {
+		_, err = h.api.VerifyOTP(r.Context(), tok.AccessToken, code)
+	} else {
+		_, err = h.api.VerifyOOB(r.Context(), tok.AccessToken, p.OOBCode, code)
+	}
+	switch {
+	case err == nil:
+		accepted = true
+		return h.enrolled(w, r, p)
+	case mfaapi.IsInvalidCode(err):
+		return h.codeFailed(w, r, p, "That code didn't work. Check it and try again.", "invalid_code")
+	case mfaapi.IsOOBCodeExpired(err):
+		return h.codeFailed(w, r, p, "That code has expired. Send a new code and enter it.", "code_expired")
+	}
+	return h.upstreamFailure(r, err, back)
+}
+
+// codeFailed counts a failed code against the enrollment and sends the user back to the form.
+func (h *Handler) codeFailed(w http.ResponseWriter, r *request, p *pendingRecord, msg, reason string) error {
+	h.emit(r.Context(), r.Request, r.sub, EventConfirmFailed, p.Factor, reason)
+	p.Failures++
+	if p.Failures >= h.limits.CodesPerEnrollment {
+		h.cancelPending(w, r, p)
+		h.emit(r.Context(), r.Request, r.sub, EventLimitHit, p.Factor, "codes_per_enrollment")
+		_ = h.flash(w, r.Request, "error", "Too many wrong codes. That attempt was cancelled and nothing was added; you can start again.")
+		return seeOther(w, h.path("/"))
+	}
+	if err := h.save(w, r.Request, keyPending, p); err != nil {
+		return err
+	}
+	if err := h.save(w, r.Request, keyFlash, flashRecord{Kind: "error", Message: msg, Field: "code"}); err != nil {
+		return err
+	}
+	return seeOther(w, h.pendingPage(p))
+}
+
+// cancelPending forgets the enrollment and, best effort, deletes its pending authenticators.
+func (h *Handler) cancelPending(w http.ResponseWriter, r *request, p *pendingRecord) {
+	_ = h.drop(w, r.Request, keyPending)
+	var tok tokenRecord
+	if h.load(r.Request, keyToken, &tok) != nil || tok.Sub != r.sub || !tok.Expiry.After(h.opts.now()) {
+		return // Auth0 expires pending authenticators after 24 h; the next enrollment cleans up too.
+	}
+	list, err := h.api.Authenticators(r.Context(), tok.AccessToken)
+	if err != nil {
+		h.logger().Warn("mfahandler: could not list authenticators to clean up a cancelled enrollment", "error", err.Error())
+		return
+	}
+	for _, id := range newInventory(list).pendingOf(p.Factor) {
+		if err := h.api.DeleteAuthenticator(r.Context(), tok.AccessToken, id); err != nil && !mfaapi.IsNotFound(err) {
+			h.logger().Warn("mfahandler: could not delete a pending authenticator", "error", err.Error())
+		}
+	}
+}
+
+// enrolled finishes a confirmed enrollment: the recovery code (if any) is held for its single
+// display, the session id is rotated, and the user sees the result.
+func (h *Handler) enrolled(w http.ResponseWriter, r *request, p *pendingRecord) error {
+	if err := h.drop(w, r.Request, keyPending); err != nil {
+		return err
+	}
+	h.emit(r.Context(), r.Request, r.sub, EventFactorAdded, p.Factor, "")
+	if err := h.renew(w, r); err != nil {
+		return err
+	}
+	if p.RecoveryCode != "" || (p.FirstFactor && p.NoCodeReason != "") {
+		rec := recoveryRecord{Sub: r.sub, Code: p.RecoveryCode, Issued: p.RecoveryCode != "", Reason: p.NoCodeReason}
+		if err := h.save(w, r.Request, keyRecovery, rec); err != nil {
+			return err
+		}
+		if rec.Issued {
+			h.emit(r.Context(), r.Request, r.sub, EventRecoveryCodeSet, p.Factor, "")
+		}
+		return seeOther(w, h.path("/recovery-code"))
+	}
+	if err := h.flash(w, r.Request, "success", "Your "+factorLabel(p.Factor)+" was added."); err != nil {
+		return err
+	}
+	return seeOther(w, h.path("/"))
+}
+
+func (h *Handler) renew(w http.ResponseWriter, r *request) error {
+	if rn, ok := h.cfg.Sessions.(interface {
+		Renew(http.ResponseWriter, *http.Request) error
+	}); ok {
+		return rn.Renew(w, r.Request)
+	}
+	return nil
+}
+
+// resend sends a new code for an SMS, voice or email enrollment: POST {base}/enroll/resend.
+// /mfa/challenge refuses the MFA API token, so a resend is a new associate; the previous
+// pending pair is deleted first. The failure count carries over.
+func (h *Handler) resend(w http.ResponseWriter, r *request) error {
+	p, ok, err := h.loadPending(r)
+	if err != nil {
+		return err
+	}
+	if !ok || formValue(r, "enrollment") != p.ID || (p.Factor != FactorSMS && p.Factor != FactorVoice && p.Factor != FactorEmail) {
+		_ = h.flash(w, r.Request, "info", "That enrollment is no longer in progress. Nothing was changed.")
+		return seeOther(w, h.path("/"))
+	}
+	if p.Sends >= maxSendsPerEnrollment {
+		_ = h.save(w, r.Request, keyFlash, flashRecord{Kind: "error", Message: "No more codes can be sent for this attempt. Cancel and start again later."})
+		return seeOther(w, h.path("/enroll/code"))
+	}
+	if err := h.take(r, h.limits.Sends, p.Factor); err != nil {
+		return err
+	}
+	tok, err := h.requireToken(r, enrollTokenLife, h.path("/enroll/code"))
+	if err != nil {
+		return err
+	}
+	unlock, err := h.lockUser(r.Context(), r.sub)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	inv, err := h.listFresh(r, tok, h.path("/enroll/code"))
+	if err != nil {
+		return err
+	}
+	if err := h.deletePending(r, tok, inv.pendingOf(p.Factor), h.path("/enroll/code")); err != nil {
+		return err
+	}
+	req := mfaapi.AssociateRequest{PhoneNumber: p.Destination, Kind: mfaapi.KindSMS}
+	switch p.Factor {
+	case FactorVoice:
+		req.Kind = mfaapi.KindVoice
+	case FactorEmail:
+		req = mfaapi.AssociateRequest{Kind: mfaapi.KindEmail, Email: p.Destination}
+	}
+	assoc, err := h.api.Associate(r.Context(), tok.AccessToken, req)
+	if err != nil {
+		_ = h.drop(w, r.Request, keyPending) // the old code's authenticator is gone
+		return h.upstreamFailure(r, err, h.path("/"))
+	}
+	p.OOBCode = assoc.OOBCode
+	p.Sends++
+	p.Started = h.opts.now()
+	if len(assoc.RecoveryCodes) > 0 {
+		p.RecoveryCode = assoc.RecoveryCodes[0]
+	}
+	if err := h.save(w, r.Request, keyPending, p); err != nil {
+		return err
+	}
+	_ = h.flash(w, r.Request, "info", "A new code was sent.")
+	return seeOther(w, h.path("/enroll/code"))
+}
+
+// confirmOnce is the single-use claim of one enrollment's confirmation (see confirm). It lasts
+// as long as any copy of the enrollment could still be submitted.
+func confirmOnce() limiter.Rule { return limiter.Rule{Name: "confirmed", Burst: 1, Refill: pendingTTL} }
+
+// maxSendsPerEnrollment bounds codes sent for one enrollment (first send included).
+const maxSendsPerEnrollment = 3
+
+// cancel abandons the enrollment in progress: POST {base}/enroll/cancel.
+func (h *Handler) cancel(w http.ResponseWriter, r *request) error {
+	p, ok, err := h.loadPending(r)
+	if err != nil {
+		return err
+	}
+	if ok && formValue(r, "enrollment") == p.ID {
+		h.cancelPending(w, r, p)
+		_ = h.flash(w, r.Request, "info", "Cancelled. Nothing was added.")
+	}
+	return seeOther(w, h.path("/"))
+}
+
+// ---- push -----------------------------------------------------------------------------------
+
+// pushStatus polls Auth0 for the push enrollment: GET {base}/enroll/push/status. It is one of
+// the two GETs that complete a step (named exception): the page refreshes itself here without
+// JavaScript until the user approves or rejects in Guardian.
+func (h *Handler) pushStatus(w http.ResponseWriter, r *request) error {
+	p, ok, err := h.loadPending(r)
+	if err != nil {
+		return err
+	}
+	if !ok || p.Factor != FactorPush {
+		return seeOtherGet(w, h.path("/"))
+	}
+	now := h.opts.now()
+	if !p.LastPoll.IsZero() && now.Sub(p.LastPoll) < pushPollInterval {
+		return h.renderPush(w, r, p, "waiting")
+	}
+	tok, err := h.requireToken(r, minTokenLife, h.path("/enroll/push"))
+	if err != nil {
+		return err
+	}
+	unlock, err := h.lockUser(r.Context(), r.sub)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	p.LastPoll = now
+	_, err = h.api.VerifyOOB(r.Context(), tok.AccessToken, p.OOBCode, "")
+	switch {
+	case err == nil:
+		if err := h.enrolled(w, r, p); err != nil {
+			return err
+		}
+		return nil
+	case mfaapi.IsAuthorizationPending(err), mfaapi.IsSlowDown(err):
+		if err := h.save(w, r.Request, keyPending, p); err != nil {
+			return err
+		}
+		return h.renderPush(w, r, p, "waiting")
+	case mfaapi.IsRejected(err):
+		h.emit(r.Context(), r.Request, r.sub, EventConfirmFailed, FactorPush, "push_rejected")
+		h.cancelPending(w, r, p)
+		return h.renderPush(w, r, p, "rejected")
+	case mfaapi.IsOOBCodeExpired(err), mfaapi.IsInvalidCode(err):
+		h.emit(r.Context(), r.Request, r.sub, EventConfirmFailed, FactorPush, "push_expired")
+		h.cancelPending(w, r, p)
+		return h.renderPush(w, r, p, "expired")
+	}
+	return h.upstreamFailure(r, err, h.path("/enroll/push"))
+}
+
+// ---- recovery code --------------------------------------------------------------------------
+
+// recoveryPage shows the recovery code exactly once: GET {base}/recovery-code. The code is
+// deleted from the session as it is displayed, so reload and back show it no more.
+func (h *Handler) recoveryPage(w http.ResponseWriter, r *request) error {
+	var rec recoveryRecord
+	if err := h.load(r.Request, keyRecovery, &rec); err != nil {
+		if errors.Is(err, errNoRecord) {
+			return seeOtherGet(w, h.path("/"))
+		}
+		return err
+	}
+	if err := h.drop(w, r.Request, keyRecovery); err != nil {
+		return err
+	}
+	if rec.Sub != r.sub {
+		return seeOtherGet(w, h.path("/"))
+	}
+	return h.renderRecovery(w, r, rec)
+}
+
+// recoveryAck is the "I have saved it" step: POST {base}/recovery-code.
+func (h *Handler) recoveryAck(w http.ResponseWriter, r *request) error {
+	if formValue(r, "saved") != "yes" {
+		_ = h.flash(w, r.Request, "info", "Your new sign-in method is ready. If you did not save your recovery code, contact support to get a new one.")
+		return seeOther(w, h.path("/"))
+	}
+	_ = h.flash(w, r.Request, "success", "Your new sign-in method is ready.")
+	return seeOther(w, h.path("/"))
+}
+
+// ---- remove ---------------------------------------------------------------------------------
+
+func validAuthenticatorID(id string) bool { return authenticatorIDPattern.MatchString(id) }
+
+// removePage asks for confirmation: GET {base}/remove?id=…
+func (h *Handler) removePage(w http.ResponseWriter, r *request) error {
+	q := r.URL.Query()
+	if len(q["id"]) != 1 || !validAuthenticatorID(q.Get("id")) {
+		return &Failure{Status: http.StatusBadRequest, Title: "Unknown sign-in method", Message: "That sign-in method was not found."}
+	}
+	id := q.Get("id")
+	resume := h.path("/remove?id=" + urlQueryEscape(id))
+	tok, err := h.requireToken(r, minTokenLife, resume)
+	if err != nil {
+		return err
+	}
+	inv, err := h.listFresh(r, tok, resume)
+	if err != nil {
+		return err
+	}
+	g, ok := inv.find(id)
+	if !ok {
+		h.emit(r.Context(), r.Request, r.sub, EventAccessDenied, "", "unknown_authenticator")
+		return &Failure{Status: http.StatusNotFound, Title: "Unknown sign-in method", Message: "That sign-in method was not found. Nothing was changed."}
+	}
+	return h.renderRemove(w, r, g, id, h.guardBlocks(inv, g))
+}
+
+func (h *Handler) guardBlocks(inv *inventory, g group) bool {
+	return h.opts.lastFactorGuard && g.Kind != "email" && inv.realFactors() <= 1
+}
+
+// remove deletes a factor: POST {base}/remove. The id must be one of the user's freshly listed
+// active authenticators; when the token has to be renewed first, the user lands on the
+// confirmation page again: a removal is never executed silently after a login.
+func (h *Handler) remove(w http.ResponseWriter, r *request) error {
+	id := formValue(r, "id")
+	if !validAuthenticatorID(id) {
+		return &Failure{Status: http.StatusBadRequest, Title: "Unknown sign-in method", Message: "That sign-in method was not found. Nothing was changed."}
+	}
+	resume := h.path("/remove?id=" + urlQueryEscape(id))
+	tok, err := h.requireToken(r, minTokenLife, resume)
+	if err != nil {
+		return err
+	}
+	unlock, err := h.lockUser(r.Context(), r.sub)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	inv, err := h.listFresh(r, tok, resume)
+	if err != nil {
+		return err
+	}
+	g, ok := inv.find(id)
+	if !ok {
+		h.emit(r.Context(), r.Request, r.sub, EventAccessDenied, "", "unknown_authenticator")
+		return &Failure{Status: http.StatusNotFound, Title: "Unknown sign-in method", Message: "That sign-in method was not found. Nothing was changed."}
+	}
+	if h.guardBlocks(inv, g) {
+		return &Failure{Status: http.StatusConflict, Title: "Keep at least one method",
+			Message: "This is your only sign-in method, so it can't be removed. Add another method first. Nothing was changed."}
+	}
+	if err := h.api.DeleteAuthenticator(r.Context(), tok.AccessToken, id); err != nil {
+		if mfaapi.IsNotFound(err) {
+			_ = h.flash(w, r.Request, "info", "That sign-in method was already removed.")
+			return seeOther(w, h.path("/"))
+		}
+		if ae := (*mfaapi.Error)(nil); errors.As(err, &ae) && ae.StatusCode == http.StatusForbidden && g.Kind == "email" {
+			_ = h.flash(w, r.Request, "error", "This email address is your account's verified email and can't be removed here.")
+			return seeOther(w, h.path("/"))
+		}
+		return h.upstreamFailure(r, err, resume)
+	}
+	// A 2xx from DELETE is not proof: list again, so that an odd answer never looks like a
+	// removal (and never notifies the user of one).
+	after, err := h.listFresh(r, tok, resume)
+	if err != nil {
+		return err
+	}
+	if _, still := after.find(id); still {
+		return &Failure{Status: http.StatusBadGateway, Title: "The sign-in service had a problem",
+			Message: "The sign-in method could not be removed. Nothing was changed. Please try again in a moment.",
+			Err: errors.New("mfahandler: DELETE answered success but the authenticator is still listed")}
+	}
+	h.emit(r.Context(), r.Request, r.sub, EventFactorRemoved, groupFactor(g), "")
+	if err := h.renew(w, r); err != nil {
+		return err
+	}
+	msg := kindLabel(g.Kind) + " removed."
+	if g.Kind == "phone" && len(g.Channels) > 1 {
+		msg = "Phone removed (text messages and voice calls)."
+	}
+	_ = h.flash(w, r.Request, "success", msg)
+	return seeOther(w, h.path("/"))
+}
+
+func groupFactor(g group) Factor {
+	switch g.Kind {
+	case "totp":
+		return FactorTOTP
+	case "push":
+		return FactorPush
+	case "email":
+		return FactorEmail
+	case "phone":
+		if len(g.Channels) == 1 && g.Channels[0] == "voice" {
+			return FactorVoice
+		}
+		return FactorSMS
+	}
+	return ""
+}
+
+// seeOtherGet redirects a GET that has nothing to show (e.g. no enrollment in progress).
+func seeOtherGet(w http.ResponseWriter, target string) error {
+	w.Header().Set("Location", target)
+	w.WriteHeader(http.StatusSeeOther)
+	return nil
+}
+
+func limitLen(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// userText is an error's text without its package prefix, for showing to the user.
+func userText(err error) string {
+	s := err.Error()
+	if i := strings.Index(s, ": "); i > 0 && !strings.Contains(s[:i], " ") {
+		s = s[i+2:]
+	}
+	if s != "" {
+		s = strings.ToUpper(s[:1]) + s[1:]
+	}
+	return s
+}

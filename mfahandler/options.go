@@ -1,0 +1,217 @@
+package mfahandler
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"github.com/selfmfa/selfmfa/limiter"
+	"github.com/selfmfa/selfmfa/views"
+)
+
+// Factor is a kind of second factor a user can add.
+type Factor string
+
+// The factors selfmfa can enroll. FactorTOTP is on by default; the others are opt-in.
+const (
+	FactorTOTP  Factor = "totp"  // authenticator app (RFC 6238 one-time codes)
+	FactorSMS   Factor = "sms"   // text message to a phone
+	FactorVoice Factor = "voice" // voice call to a phone
+	FactorEmail Factor = "email" // code by email: the weakest choice, labelled as such
+	FactorPush  Factor = "push"  // Auth0 Guardian push notifications
+)
+
+var allFactors = []Factor{FactorTOTP, FactorPush, FactorSMS, FactorVoice, FactorEmail}
+
+// DefaultContentSecurityPolicy is sent on every response unless WithContentSecurityPolicy
+// replaces it; the handler adds the tenant's origin (https://{Domain}) to form-action, because
+// browsers apply form-action to the redirect to /authorize that follows a POST. Whatever a host
+// sets, frame-ancestors 'none' is always kept.
+const DefaultContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// Limits are the local attempt limits. They are enforced per Auth0 user (not per session), so
+// deleting a cookie resets nothing, and they sit below Auth0's own limits.
+type Limits struct {
+	// CodesPerEnrollment is how many wrong codes one pending enrollment accepts before it is
+	// cancelled and must be started again.
+	CodesPerEnrollment int
+	// Codes limits code submissions per user.
+	Codes limiter.Rule
+	// Sends limits associate calls that send an SMS, voice call, email or push (including resends).
+	Sends limiter.Rule
+	// Enrollments limits enrollments started per user (each one costs a pending authenticator
+	// at Auth0, and 50 failed ones lock the user out).
+	Enrollments limiter.Rule
+}
+
+// DefaultLimits are stricter than Auth0's so that users meet ours first, with a clear message.
+func DefaultLimits() Limits {
+	return Limits{
+		CodesPerEnrollment: 5,
+		Codes:              limiter.Rule{Name: "codes", Burst: 8, Refill: 6 * time.Minute},
+		Sends:              limiter.Rule{Name: "sends", Burst: 5, Refill: 12 * time.Minute},
+		Enrollments:        limiter.Rule{Name: "enrollments", Burst: 10, Refill: 30 * time.Minute},
+	}
+}
+
+// Option customises a Handler.
+type Option func(*options)
+
+type options struct {
+	basePath         string
+	factors          map[Factor]bool
+	lastFactorGuard  bool
+	views            views.Views
+	layout           views.Layout
+	classes          *views.Classes
+	noStylesheet     bool
+	csp              string
+	logger           *slog.Logger
+	httpClient       *http.Client
+	now              func() time.Time
+	events           func(context.Context, Event)
+	errorHandler     func(http.ResponseWriter, *http.Request, *Failure)
+	unauthenticated  http.Handler
+	phoneValidator   func(string) (string, error)
+	limits           Limits
+	limiter          limiter.Limiter
+	maxAge           time.Duration
+	clientIP         func(*http.Request) string
+	formFields       func(*http.Request) templ.Component
+	cop              *http.CrossOriginProtection
+	copSet           bool
+	insecureLoopback bool
+	keyPrefix        string
+}
+
+func defaultOptions() *options {
+	return &options{
+		basePath: "/account/mfa",
+		factors:  map[Factor]bool{FactorTOTP: true},
+		csp:      DefaultContentSecurityPolicy,
+		limits:   DefaultLimits(),
+		maxAge:   10 * time.Minute,
+		keyPrefix: "mfa.",
+	}
+}
+
+// WithBasePath mounts the handler somewhere other than /account/mfa. The path must start with
+// "/" and not end with one.
+func WithBasePath(p string) Option { return func(o *options) { o.basePath = p } }
+
+// WithFactors sets which factors users may add (replacing the default, TOTP only). Email is the
+// weakest choice and is labelled so on the page.
+func WithFactors(f ...Factor) Option {
+	return func(o *options) {
+		o.factors = map[Factor]bool{}
+		for _, x := range f {
+			o.factors[x] = true
+		}
+	}
+}
+
+// WithLastFactorGuard refuses to remove a user's last real factor (active factors other than
+// email and the recovery code). Off by default.
+func WithLastFactorGuard(on bool) Option { return func(o *options) { o.lastFactorGuard = on } }
+
+// WithViews replaces whole pages; nil fields keep the defaults.
+func WithViews(v views.Views) Option { return func(o *options) { o.views = v } }
+
+// WithLayout wraps every page in the host's own chrome.
+func WithLayout(l views.Layout) Option { return func(o *options) { o.layout = l } }
+
+// WithClasses adds the host's CSS classes next to selfmfa's stable "mfa-…" hooks.
+func WithClasses(c views.Classes) Option { return func(o *options) { o.classes = &c } }
+
+// WithoutDefaultStylesheet stops linking the embedded stylesheet (the host styles the hooks).
+func WithoutDefaultStylesheet() Option { return func(o *options) { o.noStylesheet = true } }
+
+// WithContentSecurityPolicy replaces the default CSP, e.g. to allow a host layout's fonts.
+// "frame-ancestors 'none'" is appended when the policy has no frame-ancestors directive, and a
+// weaker frame-ancestors directive is replaced.
+func WithContentSecurityPolicy(csp string) Option { return func(o *options) { o.csp = csp } }
+
+// WithLogger sets the logger (default: slog.Default()). Secrets never reach it.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithHTTPClient sets the client for every call to Auth0.
+func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.httpClient = c } }
+
+// WithClock sets the clock used for token expiry, recency and limits (tests).
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithEvents receives one typed Event per security-relevant action, for audit and for
+// notifying the user. Events never carry secrets.
+func WithEvents(fn func(context.Context, Event)) Option { return func(o *options) { o.events = fn } }
+
+// WithErrorHandler renders failures instead of the default error page.
+func WithErrorHandler(fn func(http.ResponseWriter, *http.Request, *Failure)) Option {
+	return func(o *options) { o.errorHandler = fn }
+}
+
+// WithUnauthenticated handles requests from visitors who are not signed in to the host (for
+// example a redirect to the host's login). The default answers 401 with the error page.
+func WithUnauthenticated(h http.Handler) Option { return func(o *options) { o.unauthenticated = h } }
+
+// WithPhoneValidator replaces the built-in E.164 check. The function returns the number in
+// E.164 form or an error whose text is shown to the user.
+func WithPhoneValidator(fn func(raw string) (e164 string, err error)) Option {
+	return func(o *options) { o.phoneValidator = fn }
+}
+
+// WithLimits replaces DefaultLimits.
+func WithLimits(l Limits) Option { return func(o *options) { o.limits = l } }
+
+// WithLimiter stores attempt counters and per-user locks somewhere shared (e.g. Redis) when the
+// app runs on several instances. The default is in memory.
+func WithLimiter(l limiter.Limiter) Option { return func(o *options) { o.limiter = l } }
+
+// WithMaxAge sets how recent the user's sign-in must be to manage factors (default 10 minutes).
+// It is sent as max_age and checked against auth_time on every action.
+func WithMaxAge(d time.Duration) Option { return func(o *options) { o.maxAge = d } }
+
+// WithClientIP tells the handler the client's IP for events. Trusted proxies are the host's
+// knowledge; without this option events carry r.RemoteAddr's host and never X-Forwarded-For.
+func WithClientIP(fn func(r *http.Request) string) Option { return func(o *options) { o.clientIP = fn } }
+
+// WithFormFields adds host hidden inputs (e.g. a CSRF token) to every form.
+func WithFormFields(fn func(r *http.Request) templ.Component) Option {
+	return func(o *options) { o.formFields = fn }
+}
+
+// WithCrossOriginProtection shares the host's configured protection. Passing nil turns
+// selfmfa's own off; do that only when the host already applies one to this subtree.
+func WithCrossOriginProtection(c *http.CrossOriginProtection) Option {
+	return func(o *options) { o.cop, o.copSet = c, true }
+}
+
+// WithInsecureLoopbackHTTP lets the handler talk plain HTTP to a tenant on a loopback address:
+// the emulated tenant of auth0test. It MUST NOT be used with a real tenant; New refuses it for
+// a non-loopback Domain.
+func WithInsecureLoopbackHTTP() Option { return func(o *options) { o.insecureLoopback = true } }
+
+// WithSessionKeyPrefix changes the prefix of selfmfa's session keys (default "mfa.").
+func WithSessionKeyPrefix(p string) Option { return func(o *options) { o.keyPrefix = p } }
+
+// cspWithFrameAncestors makes sure frame-ancestors 'none' survives any host policy.
+func cspWithFrameAncestors(csp string) string {
+	parts := strings.Split(csp, ";")
+	out := make([]string, 0, len(parts)+1)
+	for _, p := range parts {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if strings.HasPrefix(strings.ToLower(p), "frame-ancestors") {
+			continue
+		}
+		out = append(out, p)
+	}
+	out = append(out, "frame-ancestors 'none'")
+	return strings.Join(out, "; ")
+}

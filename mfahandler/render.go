@@ -1,0 +1,257 @@
+package mfahandler
+
+import (
+	"context"
+	"html"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"github.com/selfmfa/selfmfa/internal/phone"
+	"github.com/selfmfa/selfmfa/views"
+)
+
+func safeURL(s string) templ.SafeURL { return templ.SafeURL(s) }
+
+// meta is the PageMeta of every page.
+func (h *Handler) meta(r *http.Request, title string, head templ.Component) views.PageMeta {
+	m := views.PageMeta{
+		Title:    title,
+		BasePath: h.opts.basePath,
+		Classes:  h.classes,
+		Layout:   h.views.Layout,
+	}
+	if h.cssURL != "" {
+		m.StylesheetURL = safeURL(h.cssURL)
+	}
+	m.ScriptURL = safeURL(h.jsURL)
+	return m.WithHead(head)
+}
+
+// hiddenFields renders the host's form fields (WithFormFields) and selfmfa's own hidden inputs.
+func (h *Handler) hiddenFields(r *http.Request, kv ...string) templ.Component {
+	var host templ.Component
+	if h.opts.formFields != nil {
+		host = h.opts.formFields(r)
+	}
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		if host != nil {
+			if err := host.Render(ctx, w); err != nil {
+				return err
+			}
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			if _, err := io.WriteString(w, `<input type="hidden" name="`+html.EscapeString(kv[i])+`" value="`+html.EscapeString(kv[i+1])+`">`); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (h *Handler) form(r *http.Request, path string, kv ...string) views.Form {
+	return views.Form{Action: safeURL(h.path(path)), Method: "post", Fields: h.hiddenFields(r, kv...)}
+}
+
+func (h *Handler) formPtr(r *http.Request, path string, kv ...string) *views.Form {
+	f := h.form(r, path, kv...)
+	return &f
+}
+
+func toFlash(f flashRecord) views.Flash {
+	return views.Flash{Kind: views.FlashKind(f.Kind), Message: f.Message}
+}
+
+func groupKinds(g group) []views.Kind {
+	switch g.Kind {
+	case "phone":
+		ks := make([]views.Kind, 0, len(g.Channels))
+		for _, c := range g.Channels {
+			ks = append(ks, views.Kind(c))
+		}
+		return ks
+	case "push":
+		return []views.Kind{views.KindPush}
+	}
+	return []views.Kind{views.Kind(g.Kind)}
+}
+
+func (h *Handler) viewGroup(g group, removable bool) views.FactorGroup {
+	vg := views.FactorGroup{ID: g.IDs[0], Kinds: groupKinds(g), Name: g.Name}
+	if g.CreatedAt != nil {
+		vg.CreatedAt = *g.CreatedAt
+	}
+	if removable {
+		vg.RemoveURL = views.RemoveHref(h.opts.basePath, g.IDs[0])
+	}
+	return vg
+}
+
+func (h *Handler) renderList(w http.ResponseWriter, r *request, inv *inventory, fl flashRecord) error {
+	page := views.ListPage{Meta: h.meta(r.Request, "", nil), Flash: toFlash(fl)}
+	for _, g := range inv.groups {
+		page.Groups = append(page.Groups, h.viewGroup(g, true))
+	}
+	page.Recovery = views.RecoveryStatus{Enabled: inv.recoveryCode || len(inv.groups) > 0, SetUp: inv.recoveryCode}
+	for _, f := range allFactors {
+		if !h.enabled(f) {
+			continue
+		}
+		c := views.EnrollChoice{Kind: views.Kind(f)}
+		switch f {
+		case FactorTOTP, FactorPush:
+			c.Start = views.Action{Form: h.formPtr(r.Request, "/enroll/"+string(f))}
+		default:
+			c.Start = views.Action{Href: safeURL(h.path("/enroll/" + string(f)))}
+		}
+		page.Add = append(page.Add, c)
+	}
+	return h.render(w, r.Request, http.StatusOK, h.views.List(page))
+}
+
+func (h *Handler) cancelAction(r *request, p *pendingRecord) views.Action {
+	if p == nil {
+		return views.Action{Href: safeURL(h.path("/"))}
+	}
+	return views.Action{Form: h.formPtr(r.Request, "/enroll/cancel", "enrollment", p.ID)}
+}
+
+func (h *Handler) renderTOTP(w http.ResponseWriter, r *request, p *pendingRecord) error {
+	fl, err := h.takeFlash(w, r.Request)
+	if err != nil {
+		return err
+	}
+	page := views.TOTPPage{
+		Meta:    h.meta(r.Request, "", nil),
+		QR:      views.QR{Content: p.BarcodeURI, Label: "QR code for your authenticator app"},
+		Secret:  p.Secret,
+		Confirm: h.form(r.Request, "/enroll/confirm", "enrollment", p.ID),
+		Code:    views.CodeInput{Autofocus: true},
+		Cancel:  h.cancelAction(r, p),
+	}
+	if fl.Field == "code" {
+		page.Code.Error = fl.Message
+	} else {
+		page.Flash = toFlash(fl)
+	}
+	return h.render(w, r.Request, http.StatusOK, h.views.TOTP(page))
+}
+
+func (h *Handler) renderDestinationForm(w http.ResponseWriter, r *request, f Factor, fl flashRecord) error {
+	meta := h.meta(r.Request, "", nil)
+	form := h.form(r.Request, "/enroll/"+string(f))
+	cancel := views.Action{Href: safeURL(h.path("/"))}
+	if f == FactorEmail {
+		page := views.EmailPage{Meta: meta, Form: form, Cancel: cancel}
+		if fl.Field == "email" {
+			page.Email, page.Error = fl.Value, fl.Message
+		} else {
+			page.Flash = toFlash(fl)
+		}
+		return h.render(w, r.Request, http.StatusOK, h.views.Email(page))
+	}
+	page := views.PhonePage{Meta: meta, Kind: views.Kind(f), Form: form, Cancel: cancel}
+	if fl.Field == "phone_number" {
+		page.Phone, page.Error = fl.Value, fl.Message
+	} else {
+		page.Flash = toFlash(fl)
+	}
+	return h.render(w, r.Request, http.StatusOK, h.views.Phone(page))
+}
+
+// maskDestination shows where a code went without revealing the whole number or address.
+func maskDestination(f Factor, dest string) string {
+	if f == FactorEmail {
+		at := -1
+		for i := len(dest) - 1; i >= 0; i-- {
+			if dest[i] == '@' {
+				at = i
+				break
+			}
+		}
+		if at <= 0 {
+			return "your email address"
+		}
+		return dest[:1] + "•••" + dest[at:]
+	}
+	if l4 := phone.Last4(dest); l4 != "" {
+		return "the number ending in " + l4
+	}
+	return "your phone"
+}
+
+// oobCodeLife is how long an SMS, voice or email code stays valid at Auth0.
+const oobCodeLife = 5 * time.Minute
+
+func (h *Handler) renderCode(w http.ResponseWriter, r *request, p *pendingRecord, fl flashRecord) error {
+	page := views.CodePage{
+		Meta:        h.meta(r.Request, "", nil),
+		Kind:        views.Kind(p.Factor),
+		Destination: maskDestination(p.Factor, p.Destination),
+		Confirm:     h.form(r.Request, "/enroll/confirm", "enrollment", p.ID),
+		Code:        views.CodeInput{Autofocus: true},
+		Resend: views.Resend{
+			Form:      h.form(r.Request, "/enroll/resend", "enrollment", p.ID),
+			Remaining: max(0, maxSendsPerEnrollment-p.Sends),
+		},
+		Cancel: h.cancelAction(r, p),
+	}
+	if left := oobCodeLife - h.opts.now().Sub(p.Started); left > 0 {
+		page.ExpiresIn = left.Round(time.Minute)
+	}
+	if fl.Field == "code" {
+		page.Code.Error = fl.Message
+	} else {
+		page.Flash = toFlash(fl)
+	}
+	return h.render(w, r.Request, http.StatusOK, h.views.Code(page))
+}
+
+func (h *Handler) renderPush(w http.ResponseWriter, r *request, p *pendingRecord, state string) error {
+	page := views.PushPage{
+		Meta:  h.meta(r.Request, "", nil),
+		State: views.PushState(state),
+		QR:    views.QR{Content: p.BarcodeURI, Label: "QR code for the Auth0 Guardian app"},
+	}
+	switch page.State {
+	case views.PushWaiting:
+		page.RefreshSeconds = int(pushPollInterval / time.Second)
+		page.RefreshURL = safeURL(h.path("/enroll/push/status"))
+		page.Cancel = h.cancelAction(r, p)
+	default:
+		page.QR = views.QR{}
+		page.Next = views.Action{Label: "Try again", Href: safeURL(h.path("/"))}
+	}
+	return h.render(w, r.Request, http.StatusOK, h.views.Push(page))
+}
+
+func (h *Handler) renderRecovery(w http.ResponseWriter, r *request, rec recoveryRecord) error {
+	page := views.RecoveryCodePage{
+		Meta:  h.meta(r.Request, "", nil),
+		Code:  rec.Code,
+		Saved: h.form(r.Request, "/recovery-code"),
+	}
+	if !rec.Issued {
+		switch rec.Reason {
+		case "earlier":
+			page.Reason = views.NoCodeEarlier
+		case "disabled":
+			page.Reason = views.NoCodeDisabled
+		}
+	}
+	return h.render(w, r.Request, http.StatusOK, h.views.RecoveryCode(page))
+}
+
+func (h *Handler) renderRemove(w http.ResponseWriter, r *request, g group, id string, blocked bool) error {
+	page := views.RemovePage{
+		Meta:    h.meta(r.Request, "", nil),
+		Group:   h.viewGroup(g, false),
+		Blocked: blocked,
+		Confirm: h.form(r.Request, "/remove"),
+		Cancel:  views.Action{Href: safeURL(h.path("/"))},
+	}
+	page.Group.ID = id
+	return h.render(w, r.Request, http.StatusOK, h.views.Remove(page))
+}

@@ -1,0 +1,322 @@
+package mfahandler
+
+import (
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+
+	"github.com/selfmfa/selfmfa/session"
+)
+
+const (
+	// loginTTL is how long a step-up transaction may take, Auth0 login page included.
+	loginTTL = 15 * time.Minute
+	// maxLogins is how many step-up transactions a session keeps at once (one per open tab).
+	maxLogins = 3
+	// minTokenLife is the least token life left for any action; below it the token is renewed.
+	minTokenLife = time.Minute
+	// enrollTokenLife is the least token life left to start an enrollment: an oob_code lives 5
+	// minutes, and the user should be able to finish with the same token.
+	enrollTokenLife = 5 * time.Minute
+	// authTimeSkew tolerates clock differences with Auth0 when checking auth_time.
+	authTimeSkew = 30 * time.Second
+	// freshTokenWindow: a token Auth0 refuses this soon after the step-up that produced it is
+	// not stale; another step-up would only loop, so the user gets an error page instead.
+	freshTokenWindow = time.Minute
+)
+
+// safeResume returns p if it is a same-origin path under the base path, else the base page.
+func (h *Handler) safeResume(p string) string {
+	def := h.path("/")
+	if p == "" || len(p) > 512 || !strings.HasPrefix(p, h.opts.basePath+"/") {
+		return def
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || u.Fragment != "" || u.ForceQuery {
+		return def
+	}
+	if strings.ContainsAny(p, "\\\r\n\t") || strings.Contains(p, "//") || strings.Contains(p, "/../") || strings.HasSuffix(p, "/..") {
+		return def
+	}
+	// Browsers decode %2e as a dot and %5c as a backslash in paths: check the decoded path too,
+	// so that "/account/mfa/%2e%2e/%2e%2e/admin" cannot leave the base path.
+	clean := path.Clean(u.Path)
+	if strings.HasSuffix(u.Path, "/") && clean != "/" {
+		clean += "/"
+	}
+	if clean != u.Path || !strings.HasPrefix(u.Path, h.opts.basePath+"/") || hasControlOrBackslash(u.Path) {
+		return def
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return def
+	}
+	for k, vs := range q {
+		for _, v := range append(vs, k) {
+			if hasControlOrBackslash(v) {
+				return def
+			}
+		}
+	}
+	if u.Path == h.path("/callback") || u.Path == h.path("/login") {
+		return def
+	}
+	return p
+}
+
+func hasControlOrBackslash(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) >= 0
+}
+
+// startLogin records a step-up transaction and redirects to Auth0's /authorize for the MFA
+// API audience.
+func (h *Handler) startLogin(w http.ResponseWriter, r *http.Request, sub, resume string) error {
+	return h.startLoginPrompt(w, r, sub, resume, false)
+}
+
+func (h *Handler) startLoginPrompt(w http.ResponseWriter, r *http.Request, sub, resume string, forceLogin bool) error {
+	now := h.opts.now()
+	rec := loginRecord{
+		State:    randomString(),
+		Nonce:    randomString(),
+		Verifier: oauth2.GenerateVerifier(),
+		Sub:      sub,
+		Resume:   h.safeResume(resume),
+		Created:  now,
+	}
+	var logins []loginRecord
+	if err := h.load(r, keyLogin, &logins); err != nil && !errors.Is(err, errNoRecord) {
+		return err
+	}
+	kept := logins[:0]
+	for _, l := range logins {
+		if now.Sub(l.Created) < loginTTL {
+			kept = append(kept, l)
+		}
+	}
+	if len(kept) >= maxLogins {
+		kept = kept[len(kept)-maxLogins+1:]
+	}
+	kept = append(kept, rec)
+	if err := h.save(w, r, keyLogin, kept); err != nil {
+		return err
+	}
+	params := []oauth2.AuthCodeOption{
+		oauth2.S256ChallengeOption(rec.Verifier),
+		oauth2.SetAuthURLParam("audience", h.audience),
+		oauth2.SetAuthURLParam("nonce", rec.Nonce),
+		oauth2.SetAuthURLParam("max_age", strconv.Itoa(int(h.opts.maxAge/time.Second))),
+	}
+	if forceLogin {
+		params = append(params, oauth2.SetAuthURLParam("prompt", "login"))
+	}
+	target := h.oauth.AuthCodeURL(rec.State, params...)
+	w.Header().Set("Location", target)
+	w.WriteHeader(http.StatusSeeOther)
+	return nil
+}
+
+// loginPage starts a step-up login explicitly: GET {base}/login?return=/account/mfa/…
+func (h *Handler) loginPage(w http.ResponseWriter, r *request) error {
+	return h.startLoginPrompt(w, r.Request, r.sub, r.URL.Query().Get("return"), r.URL.Query().Get("fresh") == "1")
+}
+
+func (h *Handler) loginFailure(title, msg string, err error) *Failure {
+	return &Failure{Status: http.StatusBadRequest, Title: title, Message: msg,
+		NextLabel: "Try again", NextURL: h.path("/login?fresh=1"), Err: err}
+}
+
+// callback completes the step-up: one of the two GETs that complete a step (named exception).
+func (h *Handler) callback(w http.ResponseWriter, r *request) error {
+	q := r.URL.Query()
+	var logins []loginRecord
+	if err := h.load(r.Request, keyLogin, &logins); err != nil && !errors.Is(err, errNoRecord) {
+		return err
+	}
+	state := q.Get("state")
+	idx := -1
+	for i, l := range logins {
+		if state != "" && subtle.ConstantTimeCompare([]byte(l.State), []byte(state)) == 1 {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		h.emit(r.Context(), r.Request, r.sub, EventStepUpFailed, "", "unknown_state")
+		return h.loginFailure("Sign-in expired", "This sign-in attempt has expired or was already used. Nothing was changed.", nil)
+	}
+	rec := logins[idx]
+	logins = append(logins[:idx], logins[idx+1:]...)
+	if err := h.save(w, r.Request, keyLogin, logins); err != nil { // single use, before anything else
+		return err
+	}
+	if errCode := q.Get("error"); errCode != "" {
+		h.emit(r.Context(), r.Request, r.sub, EventStepUpFailed, "", "authorize_"+sanitizeCode(errCode))
+		return h.loginFailure("Sign-in was not completed",
+			"The sign-in was cancelled or could not be completed. Nothing was changed.",
+			errors.New("mfahandler: /authorize returned error="+sanitizeCode(errCode)))
+	}
+	now := h.opts.now()
+	if now.Sub(rec.Created) > loginTTL {
+		return h.loginFailure("Sign-in expired", "This sign-in attempt took too long. Nothing was changed.", nil)
+	}
+	if rec.Sub != r.sub {
+		h.emit(r.Context(), r.Request, r.sub, EventSubjectMismatch, "", "login_started_by_other_user")
+		return h.loginFailure("Sign-in expired", "This sign-in attempt belongs to another account. Nothing was changed.", nil)
+	}
+	code := q.Get("code")
+	if code == "" || len(code) > 2048 {
+		return h.loginFailure("Sign-in failed", "The sign-in answer was incomplete. Nothing was changed.", nil)
+	}
+	ctx := oidc.ClientContext(r.Context(), h.opts.httpClient) // also the client oauth2 uses
+	tok, err := h.oauth.Exchange(ctx, code, oauth2.VerifierOption(rec.Verifier))
+	if err != nil {
+		h.emit(r.Context(), r.Request, r.sub, EventStepUpFailed, "", "code_exchange")
+		return h.exchangeFailure(err)
+	}
+	rawID, _ := tok.Extra("id_token").(string)
+	if rawID == "" {
+		return h.loginFailure("Sign-in failed", "The sign-in answer was incomplete. Nothing was changed.", errors.New("mfahandler: no id_token in the token response"))
+	}
+	idt, err := h.verifier.Verify(ctx, rawID)
+	if err != nil {
+		h.emit(r.Context(), r.Request, r.sub, EventStepUpFailed, "", "id_token_invalid")
+		return h.loginFailure("Sign-in failed", "The sign-in answer could not be verified. Nothing was changed.", err)
+	}
+	var claims struct {
+		Nonce    string `json:"nonce"`
+		AuthTime *int64 `json:"auth_time"`
+	}
+	if err := idt.Claims(&claims); err != nil {
+		return h.loginFailure("Sign-in failed", "The sign-in answer could not be read. Nothing was changed.", err)
+	}
+	if subtle.ConstantTimeCompare([]byte(claims.Nonce), []byte(rec.Nonce)) != 1 {
+		h.emit(r.Context(), r.Request, r.sub, EventStepUpFailed, "", "nonce_mismatch")
+		return h.loginFailure("Sign-in failed", "The sign-in answer did not match this attempt. Nothing was changed.", errors.New("mfahandler: nonce mismatch"))
+	}
+	if idt.Subject != r.sub {
+		h.emit(r.Context(), r.Request, r.sub, EventSubjectMismatch, "", "step_up_subject_differs")
+		h.logger().Warn("mfahandler: step-up login was for a different user; token discarded")
+		_ = h.drop(w, r.Request, keyToken, keyPending)
+		return &Failure{Status: http.StatusForbidden, Title: "Different account",
+			Message: "You confirmed your identity with a different account than the one you are signed in with. " +
+				"Nothing was changed. Sign in again with the same account.",
+			NextLabel: "Try again", NextURL: h.path("/login?fresh=1")}
+	}
+	if claims.AuthTime == nil {
+		return h.loginFailure("Sign-in not recent", "Please sign in again to manage your sign-in methods.", errors.New("mfahandler: id_token has no auth_time"))
+	}
+	authTime := time.Unix(*claims.AuthTime, 0)
+	if now.Sub(authTime) > h.opts.maxAge+authTimeSkew {
+		return h.loginFailure("Sign-in not recent", "Please sign in again to manage your sign-in methods.", errors.New("mfahandler: auth_time older than max_age"))
+	}
+	life := time.Duration(tok.ExpiresIn) * time.Second
+	if life <= 0 {
+		life = 10 * time.Minute
+	}
+	trec := tokenRecord{Sub: r.sub, AccessToken: tok.AccessToken, Expiry: now.Add(life), AuthTime: authTime, Obtained: now}
+	if err := h.save(w, r.Request, keyToken, trec); err != nil {
+		return err
+	}
+	if rn, ok := h.cfg.Sessions.(session.Renewer); ok {
+		if err := rn.Renew(w, r.Request); err != nil {
+			return err
+		}
+	}
+	h.emit(r.Context(), r.Request, r.sub, EventStepUp, "", "")
+	return seeOther(w, h.safeResume(rec.Resume))
+}
+
+// sanitizeCode keeps an OAuth error code printable and short for logs and events.
+func sanitizeCode(s string) string {
+	if len(s) > 40 {
+		s = s[:40]
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '_' || r == '-' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// exchangeError keeps the OAuth error code of a failed code exchange but drops the body.
+func exchangeError(err error) error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		status := 0
+		if re.Response != nil {
+			status = re.Response.StatusCode
+		}
+		return errors.New("mfahandler: code exchange failed: " + strconv.Itoa(status) + " " + sanitizeCode(re.ErrorCode))
+	}
+	return err
+}
+
+// exchangeFailure maps a failed authorization-code exchange to what the user sees: a code that
+// is used, foreign or expired is the request's fault (400), Auth0's rate limit is passed on
+// (429 with Retry-After), a timeout is 504, anything else 502.
+func (h *Handler) exchangeFailure(err error) *Failure {
+	f := &Failure{Status: http.StatusBadGateway, Title: "Sign-in failed",
+		Message:   "The sign-in could not be completed. Nothing was changed. Please try again.",
+		NextLabel: "Try again", NextURL: h.path("/login?fresh=1"), Err: exchangeError(err)}
+	var re *oauth2.RetrieveError
+	isRE := errors.As(err, &re) && re.Response != nil
+	switch {
+	case isRE && re.Response.StatusCode == http.StatusTooManyRequests:
+		f.Status, f.Title = http.StatusTooManyRequests, "Too many attempts"
+		f.RetryAfter = parseRetryAfter(re.Response.Header.Get("Retry-After"), h.opts.now())
+		f.Message = "There have been too many attempts. Please wait " + waitText(f.RetryAfter) + " and try again. Nothing was changed."
+	case isRE && re.ErrorCode == "invalid_grant":
+		f.Status = http.StatusBadRequest
+		f.Message = "This sign-in answer was already used, has expired or belongs to another attempt. Nothing was changed."
+	case isTimeout(err):
+		f.Status, f.Title = http.StatusGatewayTimeout, "The sign-in service is slow"
+		f.Message = msgUpstream
+	}
+	return f
+}
+
+// parseRetryAfter reads a Retry-After header: seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// requireToken returns the session's MFA API token when it belongs to the signed-in user, is
+// recent enough (auth_time within max_age) and has at least need of life left; otherwise it
+// asks for a step-up that resumes at resume.
+func (h *Handler) requireToken(r *request, need time.Duration, resume string) (*tokenRecord, error) {
+	var t tokenRecord
+	if err := h.load(r.Request, keyToken, &t); err != nil {
+		if errors.Is(err, errNoRecord) {
+			return nil, &stepUpNeeded{resume: resume, reason: "no token"}
+		}
+		return nil, err
+	}
+	now := h.opts.now()
+	switch {
+	case t.Sub != r.sub:
+		return nil, &stepUpNeeded{resume: resume, reason: "token of another user"}
+	case t.Expiry.Sub(now) < need:
+		return nil, &stepUpNeeded{resume: resume, reason: "token expires soon"}
+	case now.Sub(t.AuthTime) > h.opts.maxAge+authTimeSkew:
+		return nil, &stepUpNeeded{resume: resume, reason: "sign-in not recent"}
+	}
+	return &t, nil
+}

@@ -142,7 +142,7 @@ func (h *Handler) upstreamFailure(r *request, err error, resume string) error {
 			retry = ae.RetryAfter
 		}
 		return &Failure{Status: http.StatusTooManyRequests, Title: "Too many attempts",
-			Message: "There have been too many attempts. Please wait " + waitText(retry) + " and try again. Nothing was changed.",
+			Message:    "There have been too many attempts. Please wait " + waitText(retry) + " and try again. Nothing was changed.",
 			RetryAfter: retry, Err: err}
 	}
 	return &Failure{Status: http.StatusBadGateway, Title: "The sign-in service had a problem", Message: msgUpstream, Err: err}

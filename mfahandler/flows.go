@@ -213,13 +213,13 @@ func (h *Handler) enrollStart(w http.ResponseWriter, r *request) error {
 		return h.upstreamFailure(r, err, formPage)
 	}
 	p := pendingRecord{
-		ID:          randomString(),
-		Sub:         r.sub,
-		Factor:      f,
-		Started:     h.opts.now(),
-		Secret:      assoc.Secret,
-		BarcodeURI:  assoc.BarcodeURI,
-		OOBCode:     assoc.OOBCode,
+		ID:           randomString(),
+		Sub:          r.sub,
+		Factor:       f,
+		Started:      h.opts.now(),
+		Secret:       assoc.Secret,
+		BarcodeURI:   assoc.BarcodeURI,
+		OOBCode:      assoc.OOBCode,
 		Destination:  destination,
 		FirstFactor:  inv.realFactors() == 0,
 		NoCodeReason: inv.noCodeReason(),
@@ -665,7 +665,7 @@ func (h *Handler) remove(w http.ResponseWriter, r *request) error {
 	if _, still := after.find(id); still {
 		return &Failure{Status: http.StatusBadGateway, Title: "The sign-in service had a problem",
 			Message: "The sign-in method could not be removed. Nothing was changed. Please try again in a moment.",
-			Err: errors.New("mfahandler: DELETE answered success but the authenticator is still listed")}
+			Err:     errors.New("mfahandler: DELETE answered success but the authenticator is still listed")}
 	}
 	h.emit(r.Context(), r.Request, r.sub, EventFactorRemoved, groupFactor(g), "")
 	if err := h.renew(w, r); err != nil {

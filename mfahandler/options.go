@@ -91,11 +91,11 @@ type options struct {
 
 func defaultOptions() *options {
 	return &options{
-		basePath: "/account/mfa",
-		factors:  map[Factor]bool{FactorTOTP: true},
-		csp:      DefaultContentSecurityPolicy,
-		limits:   DefaultLimits(),
-		maxAge:   10 * time.Minute,
+		basePath:  "/account/mfa",
+		factors:   map[Factor]bool{FactorTOTP: true},
+		csp:       DefaultContentSecurityPolicy,
+		limits:    DefaultLimits(),
+		maxAge:    10 * time.Minute,
 		keyPrefix: "mfa.",
 	}
 }
@@ -177,7 +177,9 @@ func WithMaxAge(d time.Duration) Option { return func(o *options) { o.maxAge = d
 
 // WithClientIP tells the handler the client's IP for events. Trusted proxies are the host's
 // knowledge; without this option events carry r.RemoteAddr's host and never X-Forwarded-For.
-func WithClientIP(fn func(r *http.Request) string) Option { return func(o *options) { o.clientIP = fn } }
+func WithClientIP(fn func(r *http.Request) string) Option {
+	return func(o *options) { o.clientIP = fn }
+}
 
 // WithFormFields adds host hidden inputs (e.g. a CSRF token) to every form.
 func WithFormFields(fn func(r *http.Request) templ.Component) Option {

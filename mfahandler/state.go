@@ -62,7 +62,7 @@ type pendingRecord struct {
 type recoveryRecord struct {
 	Sub    string `json:"sub"`
 	Code   string `json:"code"`
-	Issued bool   `json:"issued"` // false: Auth0 sent none, the page explains why
+	Issued bool   `json:"issued"`           // false: Auth0 sent none, the page explains why
 	Reason string `json:"reason,omitempty"` // why none was sent: pendingRecord.NoCodeReason
 }
 

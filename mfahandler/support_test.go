@@ -1,0 +1,294 @@
+package mfahandler_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/selfmfa/selfmfa/mfahandler"
+)
+
+// upstream is the handler's transport towards the tenant: it records every call (method and
+// path, never bodies) and can rewrite answers, e.g. to play a tenant that returns hostile data.
+type upstream struct {
+	next    *http.Transport
+	rewrite func(req *http.Request, res *http.Response)
+	mu      sync.Mutex
+	calls   []string
+}
+
+func newUpstream(rewrite func(*http.Request, *http.Response)) *upstream {
+	tr, _ := http.DefaultTransport.(*http.Transport)
+	return &upstream{next: tr.Clone(), rewrite: rewrite}
+}
+
+func (u *upstream) RoundTrip(req *http.Request) (*http.Response, error) {
+	u.mu.Lock()
+	u.calls = append(u.calls, req.Method+" "+req.URL.Path)
+	u.mu.Unlock()
+	res, err := u.next.RoundTrip(req)
+	if err == nil && u.rewrite != nil {
+		u.rewrite(req, res)
+	}
+	return res, err
+}
+
+func (u *upstream) close() { u.next.CloseIdleConnections() }
+
+// mark returns a position in the call log, for since.
+func (u *upstream) mark() int { u.mu.Lock(); defer u.mu.Unlock(); return len(u.calls) }
+
+// since returns the calls made after mark.
+func (u *upstream) since(mark int) []string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return append([]string(nil), u.calls[mark:]...)
+}
+
+// count counts calls after mark with this method whose path starts with prefix.
+func (u *upstream) count(mark int, method, prefix string) int {
+	n := 0
+	for _, c := range u.since(mark) {
+		m, p, _ := strings.Cut(c, " ")
+		if m == method && strings.HasPrefix(p, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// noCalls fails when the handler called the tenant after mark.
+func (u *upstream) noCalls(t *testing.T, mark int, what string) {
+	t.Helper()
+	if c := u.since(mark); len(c) > 0 {
+		t.Errorf("%s: the handler called the tenant: %v", what, c)
+	}
+}
+
+// replaceBody swaps a response body for b.
+func replaceBody(res *http.Response, b []byte) {
+	_ = res.Body.Close()
+	res.Body = io.NopCloser(bytes.NewReader(b))
+	res.ContentLength = int64(len(b))
+	res.Header.Set("Content-Length", strconv.Itoa(len(b)))
+}
+
+// raw sends a request with exactly the headers given (plus the browser's cookies), without
+// following redirects.
+func (b *browser) raw(method, path string, body string, headers map[string]string) page {
+	b.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, b.e.app.URL+path, rd)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	return b.do(req)
+}
+
+// sameOrigin are the headers a browser sends with a same-origin form POST.
+func (b *browser) sameOrigin() map[string]string {
+	return map[string]string{
+		"Content-Type":   "application/x-www-form-urlencoded",
+		"Sec-Fetch-Site": "same-origin",
+		"Origin":         b.e.app.URL,
+	}
+}
+
+// cookie returns the host session cookie's value in the jar.
+func (b *browser) cookie() string {
+	u, _ := url.Parse(b.e.app.URL)
+	for _, c := range b.c.Jar.Cookies(u) {
+		if c.Name == "session" {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// setCookie replaces the session cookie in the jar (e.g. to replay an old one).
+func (b *browser) setCookie(v string) {
+	u, _ := url.Parse(b.e.app.URL)
+	b.c.Jar.SetCookies(u, []*http.Cookie{{Name: "session", Value: v, Path: "/"}})
+}
+
+// storeBlob returns what the host's session store holds for a session token.
+func (e *env) storeBlob(token string) ([]byte, bool) {
+	e.t.Helper()
+	b, ok, err := e.sm.Store.Find(token)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return b, ok
+}
+
+// events returns a copy of the events so far.
+func (e *env) eventList() []mfahandler.Event {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]mfahandler.Event(nil), e.events...)
+}
+
+func (e *env) countEvents(k mfahandler.EventKind) int {
+	n := 0
+	for _, ev := range e.eventList() {
+		if ev.Kind == k {
+			n++
+		}
+	}
+	return n
+}
+
+// logLines parses the handler's log: every line must be one JSON object.
+func (e *env) logLines(t *testing.T) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, line := range strings.Split(strings.TrimRight(e.logs.String(), "\n"), "\n") {
+		if line == "" {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("log line is not one JSON object: %v\n%q", err, line)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// wantSecurityHeaders checks the headers every response must carry.
+func wantSecurityHeaders(t *testing.T, what string, p page, static bool) {
+	t.Helper()
+	h := p.header
+	csp := h.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("%s (%d): CSP %q lacks frame-ancestors 'none'", what, p.status, csp)
+	}
+	if strings.Count(csp, "frame-ancestors") != 1 {
+		t.Errorf("%s (%d): CSP %q has more than one frame-ancestors", what, p.status, csp)
+	}
+	if got := h.Get("X-Content-Type-Options"); got != "nosniff" {
+		t.Errorf("%s (%d): X-Content-Type-Options %q", what, p.status, got)
+	}
+	if got := h.Get("Referrer-Policy"); got != "no-referrer" {
+		t.Errorf("%s (%d): Referrer-Policy %q", what, p.status, got)
+	}
+	if got := h.Get("X-Frame-Options"); got != "DENY" {
+		t.Errorf("%s (%d): X-Frame-Options %q", what, p.status, got)
+	}
+	if h.Get("Access-Control-Allow-Origin") != "" || h.Get("Access-Control-Allow-Credentials") != "" {
+		t.Errorf("%s (%d): CORS headers present: %v", what, p.status, h)
+	}
+	cc := h.Get("Cache-Control")
+	if static {
+		if !strings.Contains(cc, "max-age=") || strings.Contains(cc, "no-store") {
+			t.Errorf("%s (%d): static Cache-Control %q, want a long cache", what, p.status, cc)
+		}
+	} else if cc != "no-store" {
+		t.Errorf("%s (%d): Cache-Control %q, want no-store", what, p.status, cc)
+	}
+	if ct := h.Get("Content-Type"); p.body != "" && !static && !strings.Contains(ct, "charset=utf-8") {
+		t.Errorf("%s (%d): Content-Type %q without charset", what, p.status, ct)
+	}
+}
+
+// wantStatus fails unless p has status want.
+func wantStatus(t *testing.T, what string, p page, want int) {
+	t.Helper()
+	if p.status != want {
+		t.Fatalf("%s: status %d, want %d\n%s", what, p.status, want, p.body)
+	}
+}
+
+// location is p's Location header resolved against its URL.
+func (p page) location(t *testing.T) *url.URL {
+	t.Helper()
+	l := p.header.Get("Location")
+	if l == "" {
+		t.Fatalf("%s: no Location (status %d)\n%s", p.url, p.status, p.body)
+	}
+	u, err := p.url.Parse(l)
+	if err != nil {
+		t.Fatalf("bad Location %q", l)
+	}
+	return u
+}
+
+// startTOTP opens the list (the browser must have a token) and starts an authenticator-app
+// enrollment; it returns the setup page and the secret shown on it.
+func startTOTP(t *testing.T, b *browser) (page, string) {
+	t.Helper()
+	list := b.open("/account/mfa/")
+	wantStatus(t, "list", list, http.StatusOK)
+	setup := b.submitForm(list, list.formTo(t, "/account/mfa/enroll/totp"), nil)
+	if setup.url.Path != "/account/mfa/enroll/totp" {
+		t.Fatalf("setup page: %d %s\n%s", setup.status, setup.url, setup.body)
+	}
+	m := secretOnPage.FindStringSubmatch(setup.body)
+	if m == nil {
+		t.Fatalf("no secret on the setup page:\n%s", setup.body)
+	}
+	return setup, strings.ReplaceAll(strings.TrimSpace(m[1]), " ", "")
+}
+
+// startPhone submits the phone form of kind ("sms" or "voice") and returns the code page.
+func startPhone(t *testing.T, b *browser, kind, number string) page {
+	t.Helper()
+	form := b.open("/account/mfa/enroll/" + kind)
+	wantStatus(t, kind+" form", form, http.StatusOK)
+	p := b.submitForm(form, form.formTo(t, "/account/mfa/enroll/"+kind), url.Values{"phone_number": {number}})
+	if p.url.Path != "/account/mfa/enroll/code" {
+		t.Fatalf("after the %s form: %d %s\n%s", kind, p.status, p.url, p.body)
+	}
+	return p
+}
+
+// finishRecovery acknowledges the recovery-code page if p is one.
+func finishRecovery(t *testing.T, b *browser, p page) page {
+	t.Helper()
+	if p.url.Path != "/account/mfa/recovery-code" {
+		return p
+	}
+	return b.submitForm(p, p.formTo(t, "/account/mfa/recovery-code"), url.Values{"saved": {"yes"}})
+}
+
+var recoveryCodeRe = regexp.MustCompile(`data-mfa-value="([A-Z0-9]{24})"`)
+
+// recoveryCodeOn returns the recovery code shown on p, or "".
+func recoveryCodeOn(p page) string {
+	if m := recoveryCodeRe.FindStringSubmatch(p.body); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// isAuthorize reports whether u is the tenant's /authorize.
+func (e *env) isAuthorize(u *url.URL) bool {
+	return u.Host == e.emu.Domain() && u.Path == "/authorize"
+}
+
+// hops follows redirects from p and returns every response, p first.
+func (b *browser) hops(p page) []page {
+	b.t.Helper()
+	out := []page{p}
+	for i := 0; i < 15 && p.status >= 300 && p.status < 400; i++ {
+		p = b.get(p.location(b.t).String())
+		out = append(out, p)
+	}
+	return out
+}
+
+// onApp reports whether p was served by the host app (not the tenant).
+func (e *env) onApp(p page) bool { return p.url.Host == strings.TrimPrefix(e.app.URL, "http://") }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/mail"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -210,7 +211,19 @@ func (h *Handler) enrollStart(w http.ResponseWriter, r *request) error {
 	}
 	assoc, err := h.api.Associate(r.Context(), tok.AccessToken, req)
 	if err != nil {
+		if field := destinationField(f); field != "" && mfaapi.IsInvalidRequest(err) {
+			// Auth0's own check of the number or address is stricter than ours: back to the
+			// form, as for a local validation error.
+			h.logger().Info("mfahandler: Auth0 refused the destination of an enrollment", "factor", string(f), "error", err.Error())
+			_ = h.save(w, r.Request, keyFlash, flashRecord{Kind: "error", Field: field, Value: limitLen(formValue(r, field), 254),
+				Message: "This " + map[string]string{"phone_number": "phone number", "email": "email address"}[field] + " can't be used. Check it and try again."})
+			return seeOther(w, formPage)
+		}
 		return h.upstreamFailure(r, err, formPage)
+	}
+	if err := checkAssociation(f, assoc); err != nil {
+		// Never render an unexpected answer as a QR code or a secret.
+		return &Failure{Status: http.StatusBadGateway, Title: "The sign-in service had a problem", Message: msgUpstream, Err: err}
 	}
 	p := pendingRecord{
 		ID:           randomString(),
@@ -245,6 +258,44 @@ func (h *Handler) enrollStart(w http.ResponseWriter, r *request) error {
 		return seeOther(w, h.path("/enroll/"+string(f)))
 	}
 	return seeOther(w, h.path("/enroll/code"))
+}
+
+// base32Secret is the shape of a TOTP secret.
+var base32Secret = regexp.MustCompile(`^[A-Z2-7]{16,128}=*$`)
+
+// checkAssociation refuses an associate answer that lacks what the next page needs or carries
+// a barcode URI that is not an otpauth:// TOTP URI (of this secret, for TOTP).
+func checkAssociation(f Factor, a *mfaapi.Association) error {
+	bad := func(why string) error { return errors.New("mfahandler: unexpected /mfa/associate answer: " + why) }
+	switch f {
+	case FactorTOTP, FactorPush:
+		u, err := url.Parse(a.BarcodeURI)
+		if err != nil || u.Scheme != "otpauth" || u.Host != "totp" {
+			return bad("barcode_uri is not an otpauth://totp/ URI")
+		}
+		if f == FactorTOTP && (!base32Secret.MatchString(a.Secret) || u.Query().Get("secret") != a.Secret) {
+			return bad("secret missing, not base32, or not the barcode_uri's")
+		}
+		if f == FactorPush && a.OOBCode == "" {
+			return bad("no oob_code")
+		}
+	default:
+		if a.OOBCode == "" {
+			return bad("no oob_code")
+		}
+	}
+	return nil
+}
+
+// destinationField is the form field holding f's destination ("" for TOTP and push).
+func destinationField(f Factor) string {
+	switch f {
+	case FactorSMS, FactorVoice:
+		return "phone_number"
+	case FactorEmail:
+		return "email"
+	}
+	return ""
 }
 
 // deletePending removes pending authenticators; a 404 means already gone.

@@ -46,8 +46,9 @@ func (h *Handler) safeResume(p string) string {
 	if strings.ContainsAny(p, "\\\r\n\t") || strings.Contains(p, "//") || strings.Contains(p, "/../") || strings.HasSuffix(p, "/..") {
 		return def
 	}
-	// Browsers decode %2e as a dot and %5c as a backslash in paths: check the decoded path too,
-	// so that "/account/mfa/%2e%2e/%2e%2e/admin" cannot leave the base path.
+	// Browsers treat %2e in a path as a dot: check the decoded path too (no dot segments, no
+	// encoded backslash or control character), so "/account/mfa/%2e%2e/%2e%2e/admin" cannot
+	// leave the base path.
 	clean := path.Clean(u.Path)
 	if strings.HasSuffix(u.Path, "/") && clean != "/" {
 		clean += "/"

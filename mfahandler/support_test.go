@@ -2,6 +2,7 @@ package mfahandler_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/selfmfa/selfmfa/mfahandler"
 )
@@ -22,6 +24,21 @@ type upstream struct {
 	rewrite func(req *http.Request, res *http.Response)
 	mu      sync.Mutex
 	calls   []string
+	// timeouts gives calls ("METHOD /path-prefix") a short deadline of their own, so that a
+	// hanging call fails fast while every other call keeps the client's normal timeout.
+	timeouts map[string]time.Duration
+}
+
+func (u *upstream) clearTimeouts() { u.mu.Lock(); defer u.mu.Unlock(); u.timeouts = nil }
+
+// timeoutOn makes calls of method to paths starting with prefix give up after d (0 removes it).
+func (u *upstream) timeoutOn(method, prefix string, d time.Duration) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.timeouts == nil {
+		u.timeouts = map[string]time.Duration{}
+	}
+	u.timeouts[method+" "+prefix] = d
 }
 
 func newUpstream(rewrite func(*http.Request, *http.Response)) *upstream {
@@ -32,7 +49,30 @@ func newUpstream(rewrite func(*http.Request, *http.Response)) *upstream {
 func (u *upstream) RoundTrip(req *http.Request) (*http.Response, error) {
 	u.mu.Lock()
 	u.calls = append(u.calls, req.Method+" "+req.URL.Path)
+	var d time.Duration
+	for k, v := range u.timeouts {
+		m, p, _ := strings.Cut(k, " ")
+		if v > 0 && m == req.Method && strings.HasPrefix(req.URL.Path, p) {
+			d = v
+		}
+	}
 	u.mu.Unlock()
+	if d > 0 {
+		ctx, cancel := context.WithTimeout(req.Context(), d)
+		defer cancel()
+		req = req.WithContext(ctx)
+		res, err := u.next.RoundTrip(req)
+		if err == nil {
+			// The body must be read before cancel: keep it in memory.
+			b, rerr := io.ReadAll(res.Body)
+			_ = res.Body.Close()
+			if rerr != nil {
+				return nil, rerr
+			}
+			res.Body = io.NopCloser(bytes.NewReader(b))
+		}
+		return res, err
+	}
 	res, err := u.next.RoundTrip(req)
 	if err == nil && u.rewrite != nil {
 		u.rewrite(req, res)
@@ -292,3 +332,38 @@ func (b *browser) hops(p page) []page {
 
 // onApp reports whether p was served by the host app (not the tenant).
 func (e *env) onApp(p page) bool { return p.url.Host == strings.TrimPrefix(e.app.URL, "http://") }
+
+// headerTransport adds fixed headers to every request of a browser.
+type headerTransport struct {
+	h    map[string]string
+	next http.RoundTripper
+}
+
+func (t headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	for k, v := range t.h {
+		req.Header.Set(k, v)
+	}
+	return t.next.RoundTrip(req)
+}
+
+// withHeaders makes b send h with every request (e.g. a User-Agent).
+func (b *browser) withHeaders(h map[string]string) *browser {
+	next := b.c.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	b.c.Transport = headerTransport{h: h, next: next}
+	return b
+}
+
+var urlAttr = regexp.MustCompile(`(?i)(?:href|src|action|formaction|content)="([^"]*)"`)
+
+// urlsOn lists every URL-like attribute value of a page (links, forms, scripts, meta refresh).
+func urlsOn(p page) []string {
+	var out []string
+	for _, m := range urlAttr.FindAllStringSubmatch(p.body, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}

@@ -174,8 +174,10 @@ func (t *Tenant) SetSettings(s Settings) {
 
 func (t *Tenant) factorEnabled(f Factor) bool { return t.settings.Factors[f] }
 
+// recoveryEnabled is the tenant's "Recovery Code" switch. Settings.RecoveryCodes is the one
+// switch; a Factors entry for recovery codes cannot turn them on behind its back.
 func (t *Tenant) recoveryEnabled() bool {
-	return t.settings.RecoveryCodes || t.settings.Factors[FactorRecoveryCode]
+	return t.settings.RecoveryCodes
 }
 
 // userState is everything the tenant knows about one user.

@@ -1,0 +1,218 @@
+package mfahandler_test
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/selfmfa/selfmfa/mfahandler"
+)
+
+// grouped returns s in groups of four, as pages show secrets.
+func grouped(s string) string {
+	var parts []string
+	for len(s) > 4 {
+		parts = append(parts, s[:4])
+		s = s[4:]
+	}
+	return strings.Join(append(parts, s), " ")
+}
+
+// TestSecretsStayInPageBodies follows a whole authenticator-app enrollment and checks every
+// response: the TOTP secret and the recovery code appear only in the page bodies meant to
+// show them, never in a URL, a Location header, a cookie, a log line or an event; the QR code
+// is inline, never an external image (T36, T37, T38, T78).
+func TestSecretsStayInPageBodies(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envConfig{})
+	b := e.browser(bob)
+	var all []page
+	e.emu.QueueLogin(bob)
+	all = append(all, b.hops(b.get(e.app.URL+"/account/mfa/"))...)
+	list := all[len(all)-1]
+	all = append(all, b.hops(b.post(e.app.URL+"/account/mfa/enroll/totp", list.formTo(t, "/enroll/totp").values))...)
+	setup := all[len(all)-1]
+	m := secretOnPage.FindStringSubmatch(setup.body)
+	if m == nil {
+		t.Fatalf("no secret:\n%s", setup.body)
+	}
+	secret := strings.ReplaceAll(strings.TrimSpace(m[1]), " ", "")
+	if !strings.Contains(setup.body, "<svg") || strings.Contains(setup.body, "<img") {
+		t.Error("the QR code is not inline SVG")
+	}
+	if cc := setup.header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("setup page Cache-Control %q", cc)
+	}
+	if csp := setup.header.Get("Content-Security-Policy"); !strings.Contains(csp, "img-src 'self' data:") {
+		t.Errorf("setup page CSP %q", csp)
+	}
+	// A wrong code, then the right one.
+	all = append(all, b.hops(b.post(e.app.URL+"/account/mfa/enroll/confirm", url.Values{
+		"enrollment": setup.formTo(t, "/enroll/confirm").values["enrollment"], "code": {"000000"}}))...)
+	all = append(all, b.hops(b.post(e.app.URL+"/account/mfa/enroll/confirm", url.Values{
+		"enrollment": setup.formTo(t, "/enroll/confirm").values["enrollment"], "code": {totpCode(t, secret, e.clock.Now())}}))...)
+	shownAt := len(all) - 1
+	shown := all[shownAt]
+	code := recoveryCodeOn(shown)
+	if code == "" {
+		t.Fatalf("no recovery code shown:\n%s", shown.body)
+	}
+	// The recovery code is gone from the session as soon as it was displayed.
+	if blob, ok := e.storeBlob(b.cookie()); !ok || bytes.Contains(blob, []byte(code)) || bytes.Contains(blob, []byte(secret)) {
+		t.Errorf("the session still holds the recovery code or the secret after the display (found=%v)", ok)
+	}
+	all = append(all, b.hops(b.get(e.app.URL+"/account/mfa/recovery-code"))...)
+	again := all[len(all)-1]
+	if strings.Contains(again.body, code) || strings.Contains(again.body, grouped(code)) {
+		t.Fatal("the recovery code was shown a second time")
+	}
+	all = append(all, b.hops(b.post(e.app.URL+"/account/mfa/recovery-code", url.Values{"saved": {"yes"}}))...)
+	id := activeIDs(e, bob, "totp|")[0]
+	all = append(all, b.hops(b.get(e.app.URL+"/account/mfa/remove?id="+url.QueryEscape(id)))...)
+
+	secrets := map[string]string{"TOTP secret": secret, "grouped secret": grouped(secret), "recovery code": code,
+		"grouped recovery code": grouped(code), "otpauth URI": "otpauth://"}
+	for i, p := range all {
+		places := map[string]string{
+			"URL":        p.url.String(),
+			"Location":   p.header.Get("Location"),
+			"Set-Cookie": strings.Join(p.header.Values("Set-Cookie"), "\n"),
+			"links":      strings.Join(networkURLs(urlsOn(p)), "\n"),
+		}
+		for place, v := range places {
+			for name, s := range secrets {
+				if strings.Contains(v, s) {
+					t.Errorf("%s of %s contains the %s", place, p.url.Path, name)
+				}
+			}
+		}
+		if !e.onApp(p) {
+			continue
+		}
+		for name, s := range secrets {
+			switch {
+			case name == "otpauth URI":
+				continue // only ever inside the QR code's drawing; checked in URLs above
+			case strings.Contains(name, "secret") && p.url.Path == "/account/mfa/enroll/totp":
+				continue // the setup page (and its redisplay after a wrong code) shows the secret
+			case strings.Contains(name, "recovery") && i == shownAt:
+				continue // the single display
+			}
+			if strings.Contains(p.body, s) {
+				t.Errorf("the page %s (%d) shows the %s", p.url.Path, p.status, name)
+			}
+		}
+	}
+	logs := e.logs.String()
+	for name, s := range secrets {
+		if strings.Contains(logs, s) {
+			t.Errorf("the log contains the %s", name)
+		}
+	}
+	for _, ev := range e.eventList() {
+		dump := fmt.Sprintf("%+v", ev)
+		for name, s := range secrets {
+			if strings.Contains(dump, s) {
+				t.Errorf("event %s carries the %s", ev.Kind, name)
+			}
+		}
+	}
+}
+
+// TestEvents: each action emits one typed event with the user, the factor, the clock's time,
+// the connection's IP (never X-Forwarded-For unless the host says so) and the user agent, and
+// never a secret (T80).
+func TestEvents(t *testing.T) {
+	t.Parallel()
+	run := func(t *testing.T, opts []mfahandler.Option, wantIP string) *env {
+		e := newEnv(t, envConfig{opts: opts})
+		b := e.browser(bob).withHeaders(map[string]string{
+			"User-Agent": "TestAgent/1.0", "X-Forwarded-For": "203.0.113.7", "X-Real-IP": "203.0.113.8", "Forwarded": "for=203.0.113.9"})
+		b.stepUp()
+		setup, secret := startTOTP(t, b)
+		b.submitForm(setup, setup.formTo(t, "/enroll/confirm"), url.Values{"code": {"000000"}})
+		done := b.submitForm(setup, setup.formTo(t, "/enroll/confirm"), url.Values{"code": {totpCode(t, secret, e.clock.Now())}})
+		code := recoveryCodeOn(done)
+		finishRecovery(t, b, done)
+		id := activeIDs(e, bob, "totp|")[0]
+		b.post(e.app.URL+"/account/mfa/remove", url.Values{"id": {"totp|dev_notmine0000"}})
+		b.post(e.app.URL+"/account/mfa/remove", url.Values{"id": {id}})
+
+		want := []mfahandler.EventKind{mfahandler.EventStepUp, mfahandler.EventEnrollStarted, mfahandler.EventConfirmFailed,
+			mfahandler.EventFactorAdded, mfahandler.EventRecoveryCodeSet, mfahandler.EventAccessDenied, mfahandler.EventFactorRemoved}
+		got := e.eventKinds()
+		if strings.Join(kindStrings(got), ",") != strings.Join(kindStrings(want), ",") {
+			t.Errorf("events:\n got %v\nwant %v", got, want)
+		}
+		for _, ev := range e.eventList() {
+			if ev.User != bob || ev.ClientIP != wantIP || ev.UserAgent != "TestAgent/1.0" || !ev.Time.Equal(e.clock.Now()) {
+				t.Errorf("event %+v: want user %s, IP %s, UA TestAgent/1.0, time %v", ev, bob, wantIP, e.clock.Now())
+			}
+			switch ev.Kind {
+			case mfahandler.EventEnrollStarted, mfahandler.EventConfirmFailed, mfahandler.EventFactorAdded, mfahandler.EventFactorRemoved:
+				if ev.Factor != mfahandler.FactorTOTP {
+					t.Errorf("event %s: factor %q", ev.Kind, ev.Factor)
+				}
+			}
+			dump := fmt.Sprintf("%#v", ev)
+			for _, s := range []string{secret, code, "000000", "otpauth"} {
+				if s != "" && strings.Contains(dump, s) {
+					t.Errorf("event %s carries a secret", ev.Kind)
+				}
+			}
+		}
+		return e
+	}
+	t.Run("default IP", func(t *testing.T) {
+		t.Parallel()
+		run(t, nil, "127.0.0.1")
+	})
+	t.Run("WithClientIP", func(t *testing.T) {
+		t.Parallel()
+		run(t, []mfahandler.Option{mfahandler.WithClientIP(func(r *http.Request) string { return "198.51.100.9" })}, "198.51.100.9")
+	})
+	t.Run("push and phone factors", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, envConfig{})
+		var got []mfahandler.Event
+		b := e.browser(bob)
+		b.stepUp()
+		startPhone(t, b, "voice", "+14155552671")
+		b.post(e.app.URL+"/account/mfa/enroll/push", nil)
+		got = e.eventList()
+		var factors []mfahandler.Factor
+		for _, ev := range got {
+			if ev.Kind == mfahandler.EventEnrollStarted {
+				factors = append(factors, ev.Factor)
+			}
+			if strings.Contains(fmt.Sprintf("%#v", ev), "4155552671") {
+				t.Errorf("event carries the phone number: %+v", ev)
+			}
+		}
+		if fmt.Sprint(factors) != "[voice push]" {
+			t.Errorf("enroll_started factors: %v", factors)
+		}
+	})
+}
+
+func kindStrings(ks []mfahandler.EventKind) []string {
+	var out []string
+	for _, k := range ks {
+		out = append(out, string(k))
+	}
+	return out
+}
+
+// networkURLs drops data: URLs (the recovery code's download link never leaves the browser).
+func networkURLs(us []string) []string {
+	var out []string
+	for _, u := range us {
+		if !strings.HasPrefix(u, "data:") {
+			out = append(out, u)
+		}
+	}
+	return out
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"strings"
@@ -1117,5 +1118,42 @@ func TestAuthenticatorTimes(t *testing.T) {
 	}
 	if list[1].CreatedAt != nil || list[1].Type != "phone" {
 		t.Errorf("second = %+v", list[1])
+	}
+}
+
+func TestDeleteRefusesANon204BodyThatIsNotJSON(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		status int
+		body   string
+		ok     bool
+	}{
+		{"204 empty", http.StatusNoContent, "", true},
+		{"200 empty", http.StatusOK, "", true},
+		{"200 json", http.StatusOK, "{}", true},
+		{"200 truncated", http.StatusOK, `{"error":`, false},
+		{"200 html", http.StatusOK, "<html>proxy</html>", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tc.status)
+				_, _ = io.WriteString(w, tc.body)
+			}))
+			defer srv.Close()
+			c, err := New("tenant.example.auth0.com", WithInsecureBaseURL(srv.URL), WithClientSecret("id", "secret"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = c.DeleteAuthenticator(context.Background(), "token", "totp|dev_x")
+			if (err == nil) != tc.ok {
+				t.Fatalf("err = %v, want ok=%v", err, tc.ok)
+			}
+			if err != nil && !errors.Is(err, ErrMalformedResponse) {
+				t.Fatalf("err = %v, want ErrMalformedResponse", err)
+			}
+		})
 	}
 }

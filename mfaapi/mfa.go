@@ -1,7 +1,9 @@
 package mfaapi
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -129,8 +131,16 @@ func (c *Client) DeleteAuthenticator(ctx context.Context, accessToken, id string
 		rawPath: pathAuthenticators + "/" + url.PathEscape(id),
 		bearer:  accessToken,
 	}
-	_, err := c.send(ctx, r)
-	return err
+	resp, err := c.send(ctx, r)
+	if err != nil {
+		return err
+	}
+	// Auth0 answers 204 with an empty body. Anything else in a 2xx (a proxy's page, a truncated
+	// answer) is not proof that the authenticator is gone.
+	if body := bytes.TrimSpace(resp.body); resp.status != http.StatusNoContent && len(body) > 0 && !json.Valid(body) {
+		return fmt.Errorf("%w: DELETE %s answered %d with a body that is not JSON", ErrMalformedResponse, pathAuthenticators, resp.status)
+	}
+	return nil
 }
 
 // Challenge asks Auth0 to challenge the user of an mfa_required answer (POST /mfa/challenge):

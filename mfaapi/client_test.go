@@ -1126,19 +1126,21 @@ func TestDeleteRefusesANon204BodyThatIsNotJSON(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		status int
+		ct     string
 		body   string
 		ok     bool
 	}{
-		{"204 empty", http.StatusNoContent, "", true},
-		{"200 empty", http.StatusOK, "", true},
-		{"200 json", http.StatusOK, "{}", true},
-		{"200 truncated", http.StatusOK, `{"error":`, false},
-		{"200 html", http.StatusOK, "<html>proxy</html>", false},
+		{"204 empty", http.StatusNoContent, "application/json", "", true},
+		{"200 empty", http.StatusOK, "application/json", "", true},
+		{"200 json", http.StatusOK, "application/json", "{}", true},
+		{"200 text", http.StatusOK, "text/plain", "OK", true},
+		{"200 truncated json", http.StatusOK, "application/json", `{"error":`, false},
+		{"200 html", http.StatusOK, "text/html", "<html>proxy</html>", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("Content-Type", tc.ct)
 				w.WriteHeader(tc.status)
 				_, _ = io.WriteString(w, tc.body)
 			}))

@@ -135,9 +135,12 @@ func (c *Client) DeleteAuthenticator(ctx context.Context, accessToken, id string
 	if err != nil {
 		return err
 	}
-	// Auth0 answers 204 with an empty body. Anything else in a 2xx (a proxy's page, a truncated
-	// answer) is not proof that the authenticator is gone.
-	if body := bytes.TrimSpace(resp.body); resp.status != http.StatusNoContent && len(body) > 0 && !json.Valid(body) {
+	// Auth0 answers 204 with an empty body. A 2xx announcing JSON whose body is broken (a
+	// truncated answer) or an HTML page is not proof that the authenticator is gone.
+	body := bytes.TrimSpace(resp.body)
+	ct := strings.ToLower(resp.header.Get("Content-Type"))
+	if resp.status != http.StatusNoContent && len(body) > 0 &&
+		((strings.Contains(ct, "json") && !json.Valid(body)) || strings.Contains(ct, "html")) {
 		return fmt.Errorf("%w: DELETE %s answered %d with a body that is not JSON", ErrMalformedResponse, pathAuthenticators, resp.status)
 	}
 	return nil

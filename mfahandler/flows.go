@@ -248,6 +248,18 @@ func (h *Handler) enrollStart(w http.ResponseWriter, r *request) error {
 		// enrollment replaces an unfinished one of this session (a second tab, the back
 		// button), that code is still the user's: keep it for the single display.
 		p.RecoveryCode = prev.RecoveryCode
+	default:
+		// The same after a cancelled, rejected or expired enrollment: Auth0 keeps the pending
+		// recovery code and activates it with the next confirmed factor, so the user must see it then.
+		var held recoveryRecord
+		if h.load(r.Request, keyRecoveryHeld, &held) == nil && held.Sub == r.sub && held.Code != "" {
+			p.RecoveryCode = held.Code
+		}
+	}
+	if p.RecoveryCode != "" {
+		if err := h.drop(w, r.Request, keyRecoveryHeld); err != nil {
+			return err
+		}
 	}
 	if err := h.save(w, r.Request, keyPending, p); err != nil {
 		return err
@@ -420,6 +432,11 @@ func (h *Handler) codeFailed(w http.ResponseWriter, r *request, p *pendingRecord
 // cancelPending forgets the enrollment and, best effort, deletes its pending authenticators.
 func (h *Handler) cancelPending(w http.ResponseWriter, r *request, p *pendingRecord) {
 	_ = h.drop(w, r.Request, keyPending)
+	if p.RecoveryCode != "" {
+		// Auth0 keeps the pending recovery code (it cannot be deleted) and activates it with the
+		// next confirmed factor: hold it server-side for that enrollment's single display.
+		_ = h.save(w, r.Request, keyRecoveryHeld, recoveryRecord{Sub: r.sub, Code: p.RecoveryCode, Issued: true})
+	}
 	var tok tokenRecord
 	if h.load(r.Request, keyToken, &tok) != nil || tok.Sub != r.sub || !tok.Expiry.After(h.opts.now()) {
 		return // Auth0 expires pending authenticators after 24 h; the next enrollment cleans up too.

@@ -278,13 +278,27 @@ func TestRecoveryCodeExplanations(t *testing.T) {
 			}
 		}
 	})
-	t.Run("code went to an abandoned setup", func(t *testing.T) {
+	t.Run("cancelled setup keeps the code for the next one", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t, envConfig{})
 		b := e.browser(bob)
 		b.stepUp()
 		setup, _ := startTOTP(t, b)
 		b.submitForm(setup, setup.formTo(t, "/account/mfa/enroll/cancel"), nil)
+		setup, secret := startTOTP(t, b)
+		p := b.submitForm(setup, setup.formTo(t, "/enroll/confirm"), url.Values{"code": {totpCode(t, secret, e.clock.Now())}})
+		if recoveryCodeOn(p) == "" {
+			t.Fatalf("the recovery code Auth0 activates with this factor was not shown:\n%s", p.body)
+		}
+	})
+	t.Run("code went to a setup abandoned in another session", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, envConfig{})
+		first := e.browser(bob)
+		first.stepUp()
+		startTOTP(t, first) // abandoned: the browser is closed
+		b := e.browser(bob)
+		b.stepUp()
 		setup, secret := startTOTP(t, b)
 		p := b.submitForm(setup, setup.formTo(t, "/enroll/confirm"), url.Values{"code": {totpCode(t, secret, e.clock.Now())}})
 		mustContain(t, p, "No recovery code was issued", "earlier setup")

@@ -79,7 +79,10 @@ const (
 	keyLogin    = "login"
 	keyPending  = "pending"
 	keyRecovery = "recovery"
-	keyFlash    = "flash"
+	// keyRecoveryHeld keeps the recovery code of a cancelled enrollment until the next one is
+	// confirmed (Auth0 activates the pending code then, and sends it no more).
+	keyRecoveryHeld = "recovery_held"
+	keyFlash        = "flash"
 )
 
 var errNoRecord = errors.New("mfahandler: no record")

@@ -21,10 +21,13 @@ case "$gover" in
 esac
 
 # --- system packages the tests use -------------------------------------------------------------
-# Real parts only: Debian's chromium for browser tests, a real redis-server for multi-instance tests.
+# Real parts only: Debian's chromium for browser tests, a real redis-server for multi-instance tests,
+# node/npm to install axe-core (the accessibility audit the browser tests inject into every page).
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v node >/dev/null 2>&1 || need+=(nodejs) # axe-core for the browser tests (example/e2e)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     say "installing ${need[*]} (Debian packages)"
@@ -37,6 +40,18 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 [ -x /usr/bin/chromium ] || fail "/usr/bin/chromium is still missing after the install step."
 command -v redis-server >/dev/null 2>&1 || fail "redis-server is still missing after the install step."
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || fail "node/npm are still missing after the install step."
+
+# --- npm packages of the browser tests: axe-core, pinned by example/e2e/package-lock.json --------
+e2e=example/e2e
+if [ ! -f "$e2e/node_modules/axe-core/axe.min.js" ] || [ ! -f "$e2e/node_modules/.package-lock.json" ] \
+   || [ "$e2e/package-lock.json" -nt "$e2e/node_modules/.package-lock.json" ] \
+   || [ "$e2e/package.json" -nt "$e2e/node_modules/.package-lock.json" ]; then
+  say "npm ci in $e2e (axe-core)"
+  npm ci --prefix "$e2e" --no-audit --no-fund >/dev/null \
+    || fail "npm ci --prefix $e2e failed: the browser tests need axe-core from the npm registry (see $e2e/package.json)."
+fi
+[ -f "$e2e/node_modules/axe-core/axe.min.js" ] || fail "$e2e/node_modules/axe-core/axe.min.js is missing after npm ci."
 
 # --- static checks -----------------------------------------------------------------------------
 pkgs=(./... ./example/...)

@@ -1,0 +1,250 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/selfmfa/selfmfa/auth0test"
+	"github.com/selfmfa/selfmfa/example/app"
+)
+
+// twoInstances starts one emulated tenant and two example apps on it sharing the clock; with
+// redisURL set they share sessions and attempt limits through Redis, otherwise each keeps its
+// own in memory.
+func twoInstances(t *testing.T, redisURL string) (clk *clock, emu *auth0test.Server, a, b *app.Instance) {
+	t.Helper()
+	clk = newClock()
+	emu = auth0test.RunT(t,
+		auth0test.WithClock(clk.Now),
+		auth0test.WithSigningKey(sharedKey(t)),
+		auth0test.WithClient("multi", "multi-secret"),
+		auth0test.WithLogger(slog.New(slog.DiscardHandler)),
+	)
+	logs := &syncBuffer{}
+	start := func(name string) *app.Instance {
+		inst, err := app.Start(context.Background(), app.Config{
+			Addr:     "127.0.0.1:0",
+			Tenant:   emu,
+			RedisURL: redisURL,
+			Now:      clk.Now,
+			Logger:   slog.New(slog.NewTextHandler(logs, nil)).With("instance", name),
+		})
+		if err != nil {
+			t.Fatalf("starting instance %s: %v", name, err)
+		}
+		t.Cleanup(func() {
+			if err := inst.Close(); err != nil {
+				t.Errorf("closing instance %s: %v", name, err)
+			}
+		})
+		return inst
+	}
+	a, b = start("A"), start("B")
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("app log:\n%s", clip(logs.String(), 20000))
+		}
+	})
+	return clk, emu, a, b
+}
+
+// TestMultiInstanceRedis runs two app instances against one real redis-server. An enrollment
+// started on instance A is confirmed on instance B (the same session, found in Redis through the
+// same cookie: cookies ignore ports). For a second user, four wrong codes on A and four on B use
+// up the per-user budget of eight, so the next code is refused on A, although each instance saw
+// only four: the limit lives in Redis, not in one process.
+func TestMultiInstanceRedis(t *testing.T) {
+	t.Parallel()
+	addr := startRedis(t)
+	clk, emu, instA, instB := twoInstances(t, "redis://"+addr+"/0")
+
+	t.Run("enroll on A, confirm on B", func(t *testing.T) {
+		u := newUser(t, emu)
+		c := newWebClient(t)
+		list := c.signIn(instA.URL, u)
+		totp := c.startTOTP(list)
+		o := totp.totpSecret(t)
+		action, vals := totp.form(t, "/account/mfa/enroll/confirm")
+		vals.Set("code", o.code(clk.Now()))
+		done := c.post(rebase(action, instB.URL), vals)
+		done.mustBe(t, http.StatusOK, `^/account/mfa/recovery-code$`, "Your recovery code")
+		if !strings.HasPrefix(done.URL.String(), instB.URL) {
+			t.Fatalf("the confirmation ended on %s, not on instance B", done.URL)
+		}
+		mustHaveFactors(t, emu, u.ID, "totp", "recovery-code")
+		// And the list on A shows what B added.
+		c.get(instA.URL+"/account/mfa/").mustBe(t, http.StatusOK, `^/account/mfa/$`, "Authenticator app")
+	})
+
+	t.Run("attempt limit across instances", func(t *testing.T) {
+		u := newUser(t, emu)
+		c := newWebClient(t)
+		list := c.signIn(instA.URL, u)
+		totp := c.startTOTP(list)
+		o := totp.totpSecret(t)
+		wrong := func(base string, page webPage) webPage {
+			action, vals := page.form(t, "/account/mfa/enroll/confirm")
+			vals.Set("code", wrongCode(o, clk.Now()))
+			p := c.post(rebase(action, base), vals)
+			p.mustBe(t, http.StatusOK, `^/account/mfa/enroll/totp$`, "That code didn't work.")
+			return p
+		}
+		for range 4 {
+			totp = wrong(instA.URL, totp)
+		}
+		// Cancel on B and start again there (five wrong codes would cancel the enrollment).
+		action, vals := totp.form(t, "/account/mfa/enroll/cancel")
+		list = c.post(rebase(action, instB.URL), vals)
+		list.mustBe(t, http.StatusOK, `^/account/mfa/$`, "Cancelled. Nothing was added.")
+		totp = c.startTOTP(list)
+		o = totp.totpSecret(t)
+		for range 4 {
+			totp = wrong(instB.URL, totp)
+		}
+		action, vals = totp.form(t, "/account/mfa/enroll/confirm")
+		vals.Set("code", o.code(clk.Now())) // the right code, on A
+		refused := c.post(rebase(action, instA.URL), vals)
+		refused.mustBe(t, http.StatusTooManyRequests, `^/account/mfa/enroll/confirm$`, "Too many attempts", "Nothing was changed.")
+		if active, _ := authenticatorState(emu, u.ID); len(active) > 0 {
+			t.Fatalf("a factor became active past the limit: %v", active)
+		}
+	})
+}
+
+// TestMultiInstanceMemory: the same move with in-memory sessions. Instance B does not know the
+// session A created: the confirmation posted to B is answered with a redirect to sign in (no
+// 500), nothing is activated at the tenant, and wherever the redirects end, it is not a server
+// error. The user can then start again on B and finish there.
+func TestMultiInstanceMemory(t *testing.T) {
+	t.Parallel()
+	clk, emu, instA, instB := twoInstances(t, "")
+	u := newUser(t, emu)
+	c := newWebClient(t)
+	list := c.signIn(instA.URL, u)
+	totp := c.startTOTP(list)
+	o := totp.totpSecret(t)
+	action, vals := totp.form(t, "/account/mfa/enroll/confirm")
+	vals.Set("code", o.code(clk.Now()))
+
+	status, loc := c.postNoFollow(rebase(action, instB.URL), vals)
+	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/login") {
+		t.Fatalf("instance B answered %d Location %q; want 303 to its sign-in", status, loc)
+	}
+	if active, _ := authenticatorState(emu, u.ID); len(active) > 0 {
+		t.Fatalf("a factor became active through an instance without the session: %v", active)
+	}
+	end := c.post(rebase(action, instB.URL), vals)
+	if end.Status >= 500 {
+		t.Fatalf("following B's redirects ended in %d at %s", end.Status, end.URL)
+	}
+	t.Logf("on B the user is sent to sign in and ends at %s (%d): %q", end.URL.RequestURI(), end.Status, clip(textOf(end.Body), 200))
+	if active, _ := authenticatorState(emu, u.ID); len(active) > 0 {
+		t.Fatalf("a factor became active: %v", active)
+	}
+	// B's sign-in replaced A's session cookie (same host, cookies ignore ports), so the user now
+	// works on B: starting again there finishes cleanly and removes A's abandoned pending
+	// authenticator first. A's enrollment received the recovery code, so B's shows none.
+	totp = c.startTOTP(c.get(instB.URL + "/account/mfa/"))
+	o = totp.totpSecret(t)
+	action, vals = totp.form(t, "/account/mfa/enroll/confirm")
+	vals.Set("code", o.code(clk.Now()))
+	c.post(action, vals).mustBe(t, http.StatusOK, `^/account/mfa/recovery-code$`, "No recovery code was issued this time.")
+	mustHaveFactors(t, emu, u.ID, "totp", "recovery-code")
+}
+
+// --- a real redis-server per test (the pattern of example/redislimit's tests) -----------------
+
+// startRedis starts redis-server from PATH on a free loopback port, without persistence, and
+// stops it when the test ends. A missing redis-server fails the test: scripts/test.sh installs it.
+func startRedis(t *testing.T) string {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Fatalf("redis-server is not on PATH (%v). The multi-instance tests need a real Redis: run scripts/test.sh, which installs it (Debian/Ubuntu: apt-get install redis-server).", err)
+	}
+	var lastErr error
+	for range 5 { // the free port can be taken between choosing it and redis binding it
+		addr, err := tryStartRedis(t, bin)
+		if err == nil {
+			return addr
+		}
+		lastErr = err
+	}
+	t.Fatalf("could not start redis-server: %v", lastErr)
+	return ""
+}
+
+func tryStartRedis(t *testing.T, bin string) (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+
+	w := &readyWriter{ready: make(chan struct{})}
+	cmd := exec.Command(bin,
+		"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no",
+		"--dir", t.TempDir(), "--loglevel", "notice")
+	cmd.Stdout, cmd.Stderr = w, w
+	if err := cmd.Start(); err != nil {
+		return "", err
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stop := func() {
+		_ = cmd.Process.Kill()
+		<-exited
+	}
+	timer := time.NewTimer(20 * time.Second)
+	defer timer.Stop()
+	select {
+	case <-w.ready:
+	case err := <-exited:
+		return "", fmt.Errorf("redis-server exited before it was ready (%v):\n%s", err, w.String())
+	case <-timer.C:
+		stop()
+		return "", errors.New("redis-server did not become ready within 20s")
+	}
+	t.Cleanup(stop)
+	return "127.0.0.1:" + strconv.Itoa(port), nil
+}
+
+// readyWriter collects redis-server's log and closes ready at "Ready to accept connections".
+type readyWriter struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	ready chan struct{}
+	done  bool
+}
+
+func (w *readyWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.buf.Len() < 64<<10 {
+		w.buf.Write(p)
+	}
+	if !w.done && bytes.Contains(w.buf.Bytes(), []byte("Ready to accept connections")) {
+		w.done = true
+		close(w.ready)
+	}
+	return len(p), nil
+}
+
+func (w *readyWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}

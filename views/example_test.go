@@ -65,7 +65,7 @@ func ExampleLayout() {
 	}
 	_ = views.Push(page).Render(context.Background(), writer{})
 	// Output:
-	// <title>Set up the Auth0 Guardian app</title><meta http-equiv="refresh" content="5;url=/account/mfa/push/poll">
+	// <title>Set up the Auth0 Guardian app</title><noscript><meta http-equiv="refresh" content="5;url=/account/mfa/push/poll"></noscript>
 }
 
 type writer struct{}

@@ -27,9 +27,10 @@ func render(t *testing.T, c templ.Component) string {
 	return b.String()
 }
 
+// parse reads a page as a browser without JavaScript does (so <noscript> content is markup).
 func parse(t *testing.T, s string) *html.Node {
 	t.Helper()
-	doc, err := html.Parse(strings.NewReader(s))
+	doc, err := html.ParseWithOptions(strings.NewReader(s), html.ParseOptionEnableScripting(false))
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}
@@ -171,6 +172,9 @@ func TestPagesStructure(t *testing.T) {
 				t.Errorf("meta refresh count %d, want it only on push-waiting", len(refresh))
 			}
 			for _, r := range refresh {
+				if ancestor(r, "noscript") == nil {
+					t.Error("meta refresh outside <noscript>: with scripting on, mfa.js refreshes with a stop button (WCAG 2.2.1)")
+				}
 				if ancestor(r, "head") == nil {
 					t.Error("meta refresh outside <head>")
 				}

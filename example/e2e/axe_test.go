@@ -29,11 +29,7 @@ var axeSource = sync.OnceValues(func() (string, error) {
 
 // knownViolations are axe findings the suite reports but does not fail on, each tracked for a
 // fix in the package named. Remove an entry when its fix lands: the test then guards it.
-var knownViolations = []struct{ page, rule, why string }{
-	{"push waiting", "meta-refresh",
-		"views/mfahandler: the push waiting page reloads itself with <meta http-equiv=\"refresh\" content=\"5;…\"> " +
-			"and the user cannot turn that off (WCAG 2.2.1 Timing Adjustable, level A)"},
-}
+var knownViolations = []struct{ page, rule, why string }{}
 
 func knownViolation(page, rule string) string {
 	for _, k := range knownViolations {

@@ -57,12 +57,34 @@
       copyButtons[i].hidden = false;
       copyButtons[i].addEventListener("click", function (ev) { copy(ev.currentTarget); });
     }
+    autoRefresh();
     var printButtons = document.querySelectorAll("[data-mfa-print]");
     for (i = 0; i < printButtons.length; i++) {
       if (typeof window.print !== "function") { continue; }
       printButtons[i].hidden = false;
       printButtons[i].addEventListener("click", function () { window.print(); });
     }
+  }
+
+  // The push page's self-refresh: with scripting on, the page's <noscript> meta refresh is inert,
+  // so the "Check now" link is followed after its data-mfa-refresh seconds, and a button stops it.
+  function autoRefresh() {
+    var link = document.querySelector("a[data-mfa-refresh]");
+    if (!link) { return; }
+    var seconds = parseInt(link.getAttribute("data-mfa-refresh"), 10);
+    if (!(seconds > 0)) { return; }
+    var timer = window.setTimeout(function () { window.location.replace(link.href); }, seconds * 1000);
+    var stop = document.querySelector("[data-mfa-refresh-stop]");
+    if (!stop) { return; }
+    stop.hidden = false;
+    stop.addEventListener("click", function () {
+      window.clearTimeout(timer);
+      stop.hidden = true;
+      var note = document.createElement("p");
+      note.setAttribute("role", "status");
+      note.textContent = "Automatic checking stopped. Use \u201cCheck now\u201d when you have approved in the app.";
+      stop.parentNode.appendChild(note);
+    });
   }
 
   if (document.readyState === "loading") {

@@ -83,13 +83,17 @@ func writeRaw(w http.ResponseWriter, status int, contentType string, body []byte
 	_, _ = w.Write(body)
 }
 
+// mustJSON encodes an API body as Auth0 does: without Go's HTML escaping, so a barcode_uri
+// carries a literal "&" as in the recorded real-tenant bodies, not "\u0026".
 func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		// Only maps and structs of strings, numbers and slices are encoded here.
 		panic(fmt.Sprintf("auth0test: encoding JSON: %v", err))
 	}
-	return b
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
 // readBody reads the whole body, bounded by MaxBodyBytes.

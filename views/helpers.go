@@ -145,3 +145,13 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // cancelFormID is the id of the form a cancel button outside it submits.
 const cancelFormID = "mfa-cancel-form"
+
+// anyDates reports whether any group has an enrollment date to show.
+func anyDates(groups []FactorGroup) bool {
+	for _, g := range groups {
+		if !g.CreatedAt.IsZero() {
+			return true
+		}
+	}
+	return false
+}

@@ -1,19 +1,13 @@
 package app
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"fmt"
+	"github.com/selfmfa/selfmfa/example/internal/redistest"
 	"net"
 	"net/http"
 	"net/url"
-	"os/exec"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/gomodule/redigo/redis"
 
@@ -80,83 +74,9 @@ func TestRedisUnreachable(t *testing.T) {
 	}
 }
 
-// --- a real redis-server per test (as in example/redislimit) ---------------------------------
-
-// startRedis starts redis-server from PATH on a free loopback port, without persistence, and
-// stops it when the test ends. A missing redis-server fails the test.
+// startRedis starts a real redis-server for the test (see example/internal/redistest).
 func startRedis(t *testing.T) string {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Fatalf("redis-server is not on PATH (%v). These tests need a real Redis: run scripts/test.sh, which installs it (Debian/Ubuntu: apt-get install redis-server).", err)
-	}
-	var lastErr error
-	for range 5 { // the free port can be taken between choosing it and redis binding it
-		addr, err := tryStartRedis(t, bin)
-		if err == nil {
-			return addr
-		}
-		lastErr = err
-	}
-	t.Fatalf("could not start redis-server: %v", lastErr)
-	return ""
-}
-
-func tryStartRedis(t *testing.T, bin string) (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-
-	w := &readyWriter{ready: make(chan struct{})}
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", t.TempDir())
-	cmd.Stdout, cmd.Stderr = w, w
-	if err := cmd.Start(); err != nil {
-		return "", err
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	timer := time.NewTimer(20 * time.Second) // waits for the log line; no polling
-	defer timer.Stop()
-	select {
-	case <-w.ready:
-	case err := <-exited:
-		return "", fmt.Errorf("redis-server exited before it was ready (%v):\n%s", err, w.String())
-	case <-timer.C:
-		_ = cmd.Process.Kill()
-		<-exited
-		return "", errors.New("redis-server did not become ready within 20s")
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); <-exited })
-	return "127.0.0.1:" + strconv.Itoa(port), nil
-}
-
-// readyWriter collects redis-server's log and closes ready at "Ready to accept connections".
-type readyWriter struct {
-	mu    sync.Mutex
-	buf   bytes.Buffer
-	ready chan struct{}
-	done  bool
-}
-
-func (w *readyWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.buf.Len() < 64<<10 {
-		w.buf.Write(p)
-	}
-	if !w.done && bytes.Contains(w.buf.Bytes(), []byte("Ready to accept connections")) {
-		w.done = true
-		close(w.ready)
-	}
-	return len(p), nil
-}
-
-func (w *readyWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.String()
+	addr, _ := redistest.Start(t)
+	return addr
 }

@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
+	"github.com/selfmfa/selfmfa/example/internal/redistest"
 	"log/slog"
 	"net"
-	"os/exec"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -216,94 +213,9 @@ func startRedisAddr(t *testing.T) string {
 	return addr
 }
 
-// startRedisStoppable starts redis-server from PATH on a free loopback port, without
-// persistence, and stops it when the test ends (or when stop is called). A missing
-// redis-server fails the test: the project's test script installs it.
+// startRedisStoppable starts a real redis-server (see example/internal/redistest); stop kills
+// it early, to test an outage.
 func startRedisStoppable(t *testing.T) (addr string, stop func()) {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Fatalf("redis-server is not on PATH (%v). These tests need a real Redis: run scripts/test.sh, which installs it (Debian/Ubuntu: apt-get install redis-server).", err)
-	}
-	var lastErr error
-	for range 5 { // the free port can be taken between choosing it and redis binding it
-		addr, stop, err := tryStartRedis(t, bin)
-		if err == nil {
-			return addr, stop
-		}
-		lastErr = err
-	}
-	t.Fatalf("could not start redis-server: %v", lastErr)
-	return "", nil
-}
-
-func tryStartRedis(t *testing.T, bin string) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-
-	w := &readyWriter{ready: make(chan struct{})}
-	cmd := exec.Command(bin,
-		"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no",
-		"--dir", t.TempDir(), "--loglevel", "notice")
-	cmd.Stdout, cmd.Stderr = w, w
-	if err := cmd.Start(); err != nil {
-		return "", nil, err
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stopped := false
-	stop := func() {
-		if !stopped {
-			stopped = true
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	}
-
-	// Wait for "Ready to accept connections" in the log rather than polling with sleeps.
-	timer := time.NewTimer(20 * time.Second)
-	defer timer.Stop()
-	select {
-	case <-w.ready:
-	case err := <-exited:
-		stopped = true
-		return "", nil, fmt.Errorf("redis-server exited before it was ready (%v):\n%s", err, w.String())
-	case <-timer.C:
-		stop()
-		return "", nil, errors.New("redis-server did not become ready within 20s")
-	}
-	t.Cleanup(stop)
-	return "127.0.0.1:" + strconv.Itoa(port), stop, nil
-}
-
-// readyWriter collects redis-server's log and closes ready at "Ready to accept connections".
-type readyWriter struct {
-	mu    sync.Mutex
-	buf   bytes.Buffer
-	ready chan struct{}
-	done  bool
-}
-
-func (w *readyWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.buf.Len() < 64<<10 {
-		w.buf.Write(p)
-	}
-	if !w.done && bytes.Contains(w.buf.Bytes(), []byte("Ready to accept connections")) {
-		w.done = true
-		close(w.ready)
-	}
-	return len(p), nil
-}
-
-func (w *readyWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.String()
+	return redistest.Start(t)
 }

@@ -121,6 +121,10 @@ func (cfg *Config) validate(o *options) error {
 	}
 	if cfg.Sessions == nil {
 		errs = append(errs, errors.New("mfahandler: Config.Sessions is required (for scs: session.NewSCS(sessionManager))"))
+	} else if _, ok := cfg.Sessions.(session.Renewer); !ok && !o.noSessionRenewal {
+		errs = append(errs, fmt.Errorf("mfahandler: Config.Sessions (%T) does not implement session.Renewer: the session "+
+			"identifier must change after the step-up login and after a factor is added or removed; implement Renew "+
+			"(session.NewSCS does), or pass WithoutSessionRenewal() if the host rotates it itself", cfg.Sessions))
 	}
 	if cfg.CurrentUser == nil {
 		errs = append(errs, errors.New("mfahandler: Config.CurrentUser is required"))

@@ -17,6 +17,9 @@ import (
 
 const configSecret = "s3cr3t-client-secret-value"
 
+// storeOnly hides every method of a store but session.Store's (no Renew).
+type storeOnly struct{ session.Store }
+
 func validConfig() mfahandler.Config {
 	return mfahandler.Config{
 		Domain:       "acme.eu.auth0.com",
@@ -110,6 +113,10 @@ func TestNewValidation(t *testing.T) {
 		{name: "missing client id", mod: func(c *mfahandler.Config) { c.ClientID = "" }, wantErr: []string{"ClientID is required"}},
 		{name: "missing client secret", mod: func(c *mfahandler.Config) { c.ClientSecret = "" }, wantErr: []string{"ClientSecret is required"}},
 		{name: "missing sessions", mod: func(c *mfahandler.Config) { c.Sessions = nil }, wantErr: []string{"Sessions is required"}},
+		{name: "sessions that cannot renew", mod: func(c *mfahandler.Config) { c.Sessions = storeOnly{c.Sessions} },
+			wantErr: []string{"session.Renewer", "WithoutSessionRenewal"}},
+		{name: "sessions that cannot renew, accepted explicitly", mod: func(c *mfahandler.Config) { c.Sessions = storeOnly{c.Sessions} },
+			opts: []mfahandler.Option{mfahandler.WithoutSessionRenewal()}, aud: "https://acme.eu.auth0.com/mfa/"},
 		{name: "missing current user", mod: func(c *mfahandler.Config) { c.CurrentUser = nil }, wantErr: []string{"CurrentUser is required"}},
 		{name: "everything missing", mod: func(c *mfahandler.Config) { *c = mfahandler.Config{} },
 			wantErr: []string{"Domain", "ClientID", "ClientSecret", "Sessions", "CurrentUser", "RedirectURL"}},

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/selfmfa/selfmfa/mfaapi"
@@ -83,7 +84,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	attrs := []any{"status", f.Status, "method", r.Method, "path", r.URL.Path}
 	if f.Err != nil {
-		attrs = append(attrs, "error", f.Err.Error())
+		attrs = append(attrs, "error", logText(f.Err))
 		var ae *mfaapi.Error
 		if errors.As(f.Err, &ae) && ae.Fix() != "" {
 			attrs = append(attrs, "fix", ae.Fix())
@@ -146,6 +147,22 @@ func (h *Handler) upstreamFailure(r *request, err error, resume string) error {
 			RetryAfter: retry, Err: err}
 	}
 	return &Failure{Status: http.StatusBadGateway, Title: "The sign-in service had a problem", Message: msgUpstream, Err: err}
+}
+
+// logText is err's text for the log. Auth0's description of an /mfa/associate error may echo
+// what the user typed (a phone number, an email address): it is left out.
+func logText(err error) string {
+	text := err.Error()
+	var ae *mfaapi.Error
+	if errors.As(err, &ae) && strings.HasSuffix(ae.Path, "/mfa/associate") && ae.Description != "" {
+		c := *ae
+		c.Description = "[description omitted: it may contain the phone number or email address]"
+		text = strings.Replace(text, ae.Error(), c.Error(), 1)
+		if strings.Contains(text, ae.Description) {
+			text = c.Error()
+		}
+	}
+	return text
 }
 
 // isTimeout reports a deadline or a client timeout on the way to Auth0.

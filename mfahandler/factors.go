@@ -2,6 +2,7 @@ package mfahandler
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -148,10 +149,57 @@ func (inv *inventory) realFactors() int {
 	return n
 }
 
-// pendingOf lists the ids of pending authenticators a new enrollment of f replaces.
+// factorKind is the authenticator type an enrollment of f creates and activates.
+func factorKind(f Factor) string {
+	switch f {
+	case FactorTOTP:
+		return "totp"
+	case FactorPush:
+		return "push"
+	case FactorSMS:
+		return "sms"
+	case FactorVoice:
+		return "voice"
+	case FactorEmail:
+		return "email"
+	}
+	return ""
+}
+
+// activeOf lists the ids of active authenticators of the kind an enrollment of f creates.
+func (inv *inventory) activeOf(f Factor) []string {
+	var ids []string
+	for _, a := range inv.all {
+		if a.Active && idKind(a.ID) == factorKind(f) {
+			ids = append(ids, a.ID)
+		}
+	}
+	return ids
+}
+
+// newlyActive reports whether an authenticator of f's kind is active now that was not among
+// before: the proof that a confirmation activated an enrollment.
+func (inv *inventory) newlyActive(f Factor, before []string) bool {
+	for _, id := range inv.activeOf(f) {
+		if !slices.Contains(before, id) {
+			return true
+		}
+	}
+	return false
+}
+
+// pendingOf lists the ids of pending authenticators a new enrollment of f replaces. A push
+// enrollment's companion OTP (same id suffix as a push) is never one of TOTP's: deleting it
+// would break that push enrollment; deleting the push removes it.
 func (inv *inventory) pendingOf(f Factor) []string {
 	var ids []string
 	seen := map[string]bool{}
+	pushes := map[string]bool{}
+	for _, a := range inv.all {
+		if idKind(a.ID) == "push" {
+			pushes[idSuffix(a.ID)] = true
+		}
+	}
 	for _, a := range inv.all {
 		if a.Active {
 			continue
@@ -160,7 +208,7 @@ func (inv *inventory) pendingOf(f Factor) []string {
 		match := false
 		switch f {
 		case FactorTOTP:
-			match = k == "totp"
+			match = k == "totp" && !pushes[idSuffix(a.ID)]
 		case FactorPush:
 			match = k == "push"
 		case FactorSMS, FactorVoice:

@@ -12,6 +12,7 @@ import (
 
 	"github.com/selfmfa/selfmfa/limiter"
 	"github.com/selfmfa/selfmfa/mfaapi"
+	"github.com/selfmfa/selfmfa/session"
 )
 
 // codePattern is the only code shape forwarded to Auth0: six ASCII digits.
@@ -123,7 +124,7 @@ func (h *Handler) enrollForm(w http.ResponseWriter, r *request) error {
 			return err
 		}
 		if !ok || p.Factor != f {
-			return seeOtherGet(w, h.path("/"))
+			return seeOther(w, h.path("/"))
 		}
 		if f == FactorTOTP {
 			return h.renderTOTP(w, r, p)
@@ -182,6 +183,13 @@ func (h *Handler) enrollStart(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
+	// The lock comes first: a request turned away because another change is running has not
+	// used an attempt.
+	unlock, err := h.lockUser(r.Context(), r.sub)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if err := h.take(r, h.limits.Enrollments, f); err != nil {
 		return err
 	}
@@ -190,11 +198,6 @@ func (h *Handler) enrollStart(w http.ResponseWriter, r *request) error {
 			return err
 		}
 	}
-	unlock, err := h.lockUser(r.Context(), r.sub)
-	if err != nil {
-		return err
-	}
-	defer unlock()
 
 	inv, err := h.listFresh(r, tok, formPage)
 	if err != nil {
@@ -205,16 +208,13 @@ func (h *Handler) enrollStart(w http.ResponseWriter, r *request) error {
 	if err := h.deletePending(r, tok, inv.pendingOf(f), formPage); err != nil {
 		return err
 	}
-	prev, hadPrev, err := h.loadPending(r)
-	if err != nil {
-		return err
-	}
+	inherited := h.unshownRecoveryCode(r)
 	assoc, err := h.api.Associate(r.Context(), tok.AccessToken, req)
 	if err != nil {
 		if field := destinationField(f); field != "" && mfaapi.IsInvalidRequest(err) {
 			// Auth0's own check of the number or address is stricter than ours: back to the
 			// form, as for a local validation error.
-			h.logger().Info("mfahandler: Auth0 refused the destination of an enrollment", "factor", string(f), "error", err.Error())
+			h.logger().Info("mfahandler: Auth0 refused the destination of an enrollment", "factor", string(f), "error", logText(err))
 			_ = h.save(w, r.Request, keyFlash, flashRecord{Kind: "error", Field: field, Value: limitLen(formValue(r, field), 254),
 				Message: "This " + map[string]string{"phone_number": "phone number", "email": "email address"}[field] + " can't be used. Check it and try again."})
 			return seeOther(w, formPage)
@@ -236,25 +236,18 @@ func (h *Handler) enrollStart(w http.ResponseWriter, r *request) error {
 		Destination:  destination,
 		FirstFactor:  inv.realFactors() == 0,
 		NoCodeReason: inv.noCodeReason(),
+		Before:       inv.activeOf(f),
 	}
 	if f != FactorTOTP {
 		p.Sends = 1
 	}
-	switch {
-	case len(assoc.RecoveryCodes) > 0:
+	if inv.noCodeReason() == "earlier" {
+		// Only while Auth0 still lists the recovery code as pending: once it is active (or
+		// was used and replaced), a code held here may no longer be the user's.
+		p.RecoveryCode = inherited
+	}
+	if len(assoc.RecoveryCodes) > 0 {
 		p.RecoveryCode = assoc.RecoveryCodes[0]
-	case hadPrev && prev.RecoveryCode != "":
-		// Auth0 returns the one recovery code with the first association only. When this
-		// enrollment replaces an unfinished one of this session (a second tab, the back
-		// button), that code is still the user's: keep it for the single display.
-		p.RecoveryCode = prev.RecoveryCode
-	default:
-		// The same after a cancelled, rejected or expired enrollment: Auth0 keeps the pending
-		// recovery code and activates it with the next confirmed factor, so the user must see it then.
-		var held recoveryRecord
-		if h.load(r.Request, keyRecoveryHeld, &held) == nil && held.Sub == r.sub && held.Code != "" {
-			p.RecoveryCode = held.Code
-		}
 	}
 	if p.RecoveryCode != "" {
 		if err := h.drop(w, r.Request, keyRecoveryHeld); err != nil {
@@ -270,6 +263,22 @@ func (h *Handler) enrollStart(w http.ResponseWriter, r *request) error {
 		return seeOther(w, h.path("/enroll/"+string(f)))
 	}
 	return seeOther(w, h.path("/enroll/code"))
+}
+
+// unshownRecoveryCode is a recovery code this session received with an enrollment that was
+// never confirmed (replaced in a second tab, cancelled, rejected, expired, or dropped after a
+// failed resend). Auth0 returns the one code with the first association only, keeps it pending
+// and activates it with the next confirmed factor: the user must see it then.
+func (h *Handler) unshownRecoveryCode(r *request) string {
+	var p pendingRecord
+	if h.load(r.Request, keyPending, &p) == nil && p.Sub == r.sub && p.RecoveryCode != "" {
+		return p.RecoveryCode // any age: an expired enrollment's code is still the user's
+	}
+	var held recoveryRecord
+	if h.load(r.Request, keyRecoveryHeld, &held) == nil && held.Sub == r.sub && held.Code != "" {
+		return held.Code
+	}
+	return ""
 }
 
 // base32Secret is the shape of a TOTP secret.
@@ -329,7 +338,7 @@ func (h *Handler) codePage(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	if !ok || (p.Factor != FactorSMS && p.Factor != FactorVoice && p.Factor != FactorEmail) {
-		return seeOtherGet(w, h.path("/"))
+		return seeOther(w, h.path("/"))
 	}
 	fl, err := h.takeFlash(w, r.Request)
 	if err != nil {
@@ -346,6 +355,14 @@ func (h *Handler) pendingPage(p *pendingRecord) string {
 	return h.path("/enroll/code")
 }
 
+// enrollmentPage is the page that shows p in progress.
+func (h *Handler) enrollmentPage(p *pendingRecord) string {
+	if p.Factor == FactorPush {
+		return h.path("/enroll/push")
+	}
+	return h.pendingPage(p)
+}
+
 // confirm checks a code for the enrollment in progress: POST {base}/enroll/confirm.
 func (h *Handler) confirm(w http.ResponseWriter, r *request) error {
 	p, ok, err := h.loadPending(r)
@@ -358,12 +375,6 @@ func (h *Handler) confirm(w http.ResponseWriter, r *request) error {
 	}
 	back := h.pendingPage(p)
 	code := strings.TrimSpace(formValue(r, "code"))
-	if err := h.take(r, h.limits.Codes, p.Factor); err != nil {
-		return err
-	}
-	if !codePattern.MatchString(code) {
-		return h.codeFailed(w, r, p, "Enter the 6-digit code.", "malformed_code")
-	}
 	tok, err := h.requireToken(r, minTokenLife, back)
 	if err != nil {
 		return err
@@ -373,25 +384,22 @@ func (h *Handler) confirm(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	defer unlock()
-	// An enrollment is confirmed once, even from a stale copy of the session (a concurrent
-	// request that loaded it before the first one committed, another instance): the claim
-	// lives in the limiter, not in the session, and is released unless the code is accepted.
-	claim := "enrollment:" + p.ID
-	d, err := h.lim.Take(r.Context(), claim, confirmOnce())
-	if err != nil {
-		return &Failure{Status: http.StatusServiceUnavailable, Title: "Please try again",
-			Message: "Your request could not be checked right now. Nothing was changed.", Err: err}
+	if err := h.take(r, h.limits.Codes, p.Factor); err != nil {
+		return err
 	}
-	if !d.Allowed {
+	if !codePattern.MatchString(code) {
+		return h.codeFailed(w, r, p, "Enter the 6-digit code.", "malformed_code")
+	}
+	release, err := h.claimEnrollment(r, p)
+	if err != nil {
+		return err
+	}
+	if release == nil {
 		return &Failure{Status: http.StatusConflict, Title: "Already confirmed",
 			Message: "This setup was already confirmed, or is being confirmed in another tab. Nothing else was changed."}
 	}
 	accepted := false
-	defer func() {
-		if !accepted {
-			_ = h.lim.Reset(context.WithoutCancel(r.Context()), claim, confirmOnce())
-		}
-	}()
+	defer func() { release(accepted) }()
 
 	if p.Factor == FactorTOTP {
 		_, err = h.api.VerifyOTP(r.Context(), tok.AccessToken, code)
@@ -400,6 +408,9 @@ func (h *Handler) confirm(w http.ResponseWriter, r *request) error {
 	}
 	switch {
 	case err == nil:
+		if err := h.checkActivated(r, tok, p); err != nil {
+			return err
+		}
 		accepted = true
 		return h.enrolled(w, r, p)
 	case mfaapi.IsInvalidCode(err):
@@ -408,6 +419,50 @@ func (h *Handler) confirm(w http.ResponseWriter, r *request) error {
 		return h.codeFailed(w, r, p, "That code has expired. Send a new code and enter it.", "code_expired")
 	}
 	return h.upstreamFailure(r, err, back)
+}
+
+// claimEnrollment takes the single-use claim on confirming p. An enrollment is confirmed once,
+// even from a stale copy of the session (a concurrent request that loaded it before the first
+// one committed, another tab, another instance): the claim lives in the limiter, not in the
+// session. release(accepted) gives the claim back unless the confirmation was accepted. A nil
+// release with a nil error means another request holds the claim.
+func (h *Handler) claimEnrollment(r *request, p *pendingRecord) (release func(accepted bool), err error) {
+	claim := "enrollment:" + p.ID
+	d, err := h.lim.Take(r.Context(), claim, confirmOnce())
+	if err != nil {
+		return nil, &Failure{Status: http.StatusServiceUnavailable, Title: "Please try again",
+			Message: "Your request could not be checked right now. Nothing was changed.", Err: err}
+	}
+	if !d.Allowed {
+		return nil, nil
+	}
+	return func(accepted bool) {
+		if !accepted {
+			_ = h.lim.Reset(context.WithoutCancel(r.Context()), claim, confirmOnce())
+		}
+	}, nil
+}
+
+// checkActivated lists the user's authenticators after Auth0 accepted a confirmation and
+// requires a new active authenticator of p's kind: a success answer that activated nothing
+// must never look like an added factor. When the list cannot be read, Auth0's success answer
+// stands (it is the documented proof) and the gap is logged.
+func (h *Handler) checkActivated(r *request, tok *tokenRecord, p *pendingRecord) error {
+	list, err := h.api.Authenticators(r.Context(), tok.AccessToken)
+	if err != nil {
+		h.logger().Warn("mfahandler: confirmation accepted; the authenticator list could not be read to check it",
+			"factor", string(p.Factor), "error", logText(err))
+		return nil
+	}
+	if newInventory(list).newlyActive(p.Factor, p.Before) {
+		return nil
+	}
+	h.emit(r.Context(), r.Request, r.sub, EventConfirmFailed, p.Factor, "not_activated")
+	return &Failure{Status: http.StatusBadGateway, Title: "Not added",
+		Message: "The sign-in service accepted the confirmation, but your " + factorLabel(p.Factor) +
+			" does not show as active. It was not added. Please try again, or cancel and start again.",
+		NextLabel: "Back to the setup", NextURL: h.enrollmentPage(p),
+		Err: errors.New("mfahandler: confirmation answered success but no new active " + factorKind(p.Factor) + " authenticator is listed")}
 }
 
 // codeFailed counts a failed code against the enrollment and sends the user back to the form.
@@ -429,13 +484,22 @@ func (h *Handler) codeFailed(w http.ResponseWriter, r *request, p *pendingRecord
 	return seeOther(w, h.pendingPage(p))
 }
 
+// forgetPending ends the enrollment in this session without confirming it. A recovery code
+// that came with it is held server-side: Auth0 keeps the pending recovery code (it cannot be
+// deleted) and activates it with the next confirmed factor, whose enrollment shows it then.
+func (h *Handler) forgetPending(w http.ResponseWriter, r *request, p *pendingRecord) error {
+	if p.RecoveryCode != "" {
+		if err := h.save(w, r.Request, keyRecoveryHeld, recoveryRecord{Sub: r.sub, Code: p.RecoveryCode, Issued: true}); err != nil {
+			return err
+		}
+	}
+	return h.drop(w, r.Request, keyPending)
+}
+
 // cancelPending forgets the enrollment and, best effort, deletes its pending authenticators.
 func (h *Handler) cancelPending(w http.ResponseWriter, r *request, p *pendingRecord) {
-	_ = h.drop(w, r.Request, keyPending)
-	if p.RecoveryCode != "" {
-		// Auth0 keeps the pending recovery code (it cannot be deleted) and activates it with the
-		// next confirmed factor: hold it server-side for that enrollment's single display.
-		_ = h.save(w, r.Request, keyRecoveryHeld, recoveryRecord{Sub: r.sub, Code: p.RecoveryCode, Issued: true})
+	if err := h.forgetPending(w, r, p); err != nil {
+		h.logger().Warn("mfahandler: could not forget a cancelled enrollment", "error", err.Error())
 	}
 	var tok tokenRecord
 	if h.load(r.Request, keyToken, &tok) != nil || tok.Sub != r.sub || !tok.Expiry.After(h.opts.now()) {
@@ -443,46 +507,57 @@ func (h *Handler) cancelPending(w http.ResponseWriter, r *request, p *pendingRec
 	}
 	list, err := h.api.Authenticators(r.Context(), tok.AccessToken)
 	if err != nil {
-		h.logger().Warn("mfahandler: could not list authenticators to clean up a cancelled enrollment", "error", err.Error())
+		h.logger().Warn("mfahandler: could not list authenticators to clean up a cancelled enrollment", "error", logText(err))
 		return
 	}
 	for _, id := range newInventory(list).pendingOf(p.Factor) {
 		if err := h.api.DeleteAuthenticator(r.Context(), tok.AccessToken, id); err != nil && !mfaapi.IsNotFound(err) {
-			h.logger().Warn("mfahandler: could not delete a pending authenticator", "error", err.Error())
+			h.logger().Warn("mfahandler: could not delete a pending authenticator", "error", logText(err))
 		}
 	}
 }
 
-// enrolled finishes a confirmed enrollment: the recovery code (if any) is held for its single
-// display, the session id is rotated, and the user sees the result.
+// enrolled finishes a confirmed enrollment: the recovery code (if any) is stored for its
+// single display before anything else, the enrollment is forgotten, the session id is rotated,
+// and the user sees the result. From here on the factor is added: a later failure says so.
 func (h *Handler) enrolled(w http.ResponseWriter, r *request, p *pendingRecord) error {
-	if err := h.drop(w, r.Request, keyPending); err != nil {
-		return err
+	label := factorLabel(p.Factor)
+	addedBut := func(err error) error {
+		return &Failure{Status: http.StatusInternalServerError, Title: "Your " + label + " was added",
+			Message: "Your " + label + " was added, but this page could not be updated. Go back to your sign-in methods to see it.",
+			Err:     err}
 	}
-	h.emit(r.Context(), r.Request, r.sub, EventFactorAdded, p.Factor, "")
-	if err := h.renew(w, r); err != nil {
-		return err
-	}
-	if p.RecoveryCode != "" || (p.FirstFactor && p.NoCodeReason != "") {
+	showRecovery := p.RecoveryCode != "" || (p.FirstFactor && p.NoCodeReason != "")
+	if showRecovery {
 		rec := recoveryRecord{Sub: r.sub, Code: p.RecoveryCode, Issued: p.RecoveryCode != "", Reason: p.NoCodeReason}
 		if err := h.save(w, r.Request, keyRecovery, rec); err != nil {
-			return err
+			return addedBut(err)
 		}
-		if rec.Issued {
-			h.emit(r.Context(), r.Request, r.sub, EventRecoveryCodeSet, p.Factor, "")
-		}
+	}
+	if err := h.drop(w, r.Request, keyPending); err != nil {
+		return addedBut(err)
+	}
+	h.emit(r.Context(), r.Request, r.sub, EventFactorAdded, p.Factor, "")
+	if p.RecoveryCode != "" {
+		h.emit(r.Context(), r.Request, r.sub, EventRecoveryCodeSet, p.Factor, "")
+	}
+	if err := h.renew(w, r); err != nil {
+		return addedBut(err)
+	}
+	if showRecovery {
 		return seeOther(w, h.path("/recovery-code"))
 	}
-	if err := h.flash(w, r.Request, "success", "Your "+factorLabel(p.Factor)+" was added."); err != nil {
-		return err
+	if err := h.flash(w, r.Request, "success", "Your "+label+" was added."); err != nil {
+		return addedBut(err)
 	}
 	return seeOther(w, h.path("/"))
 }
 
+// renew rotates the session identifier after a privilege change (step-up login, a factor
+// added or removed). Config validation requires a session.Renewer unless the host opted out
+// with WithoutSessionRenewal.
 func (h *Handler) renew(w http.ResponseWriter, r *request) error {
-	if rn, ok := h.cfg.Sessions.(interface {
-		Renew(http.ResponseWriter, *http.Request) error
-	}); ok {
+	if rn, ok := h.cfg.Sessions.(session.Renewer); ok && !h.opts.noSessionRenewal {
 		return rn.Renew(w, r.Request)
 	}
 	return nil
@@ -504,9 +579,6 @@ func (h *Handler) resend(w http.ResponseWriter, r *request) error {
 		_ = h.save(w, r.Request, keyFlash, flashRecord{Kind: "error", Message: "No more codes can be sent for this attempt. Cancel and start again later."})
 		return seeOther(w, h.path("/enroll/code"))
 	}
-	if err := h.take(r, h.limits.Sends, p.Factor); err != nil {
-		return err
-	}
 	tok, err := h.requireToken(r, enrollTokenLife, h.path("/enroll/code"))
 	if err != nil {
 		return err
@@ -516,6 +588,9 @@ func (h *Handler) resend(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	defer unlock()
+	if err := h.take(r, h.limits.Sends, p.Factor); err != nil {
+		return err
+	}
 	inv, err := h.listFresh(r, tok, h.path("/enroll/code"))
 	if err != nil {
 		return err
@@ -532,8 +607,17 @@ func (h *Handler) resend(w http.ResponseWriter, r *request) error {
 	}
 	assoc, err := h.api.Associate(r.Context(), tok.AccessToken, req)
 	if err != nil {
-		_ = h.drop(w, r.Request, keyPending) // the old code's authenticator is gone
+		// The old code's authenticator is gone: end the enrollment, keeping its recovery code.
+		if ferr := h.forgetPending(w, r, p); ferr != nil {
+			return ferr
+		}
 		return h.upstreamFailure(r, err, h.path("/"))
+	}
+	if err := checkAssociation(p.Factor, assoc); err != nil {
+		if ferr := h.forgetPending(w, r, p); ferr != nil {
+			return ferr
+		}
+		return &Failure{Status: http.StatusBadGateway, Title: "The sign-in service had a problem", Message: msgUpstream, Err: err}
 	}
 	p.OOBCode = assoc.OOBCode
 	p.Sends++
@@ -579,31 +663,52 @@ func (h *Handler) pushStatus(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	if !ok || p.Factor != FactorPush {
-		return seeOtherGet(w, h.path("/"))
-	}
-	now := h.opts.now()
-	if !p.LastPoll.IsZero() && now.Sub(p.LastPoll) < pushPollInterval {
-		return h.renderPush(w, r, p, "waiting")
+		return seeOther(w, h.path("/"))
 	}
 	tok, err := h.requireToken(r, minTokenLife, h.path("/enroll/push"))
 	if err != nil {
 		return err
 	}
+	// Polls are paced in the limiter, not in the session: a poll that changes nothing writes
+	// nothing, so it can never bring back an enrollment another tab has just cancelled.
+	if wait, err := h.pollWait(r, p); err != nil || wait {
+		if err != nil {
+			return err
+		}
+		return h.renderPush(w, r, p, "waiting")
+	}
 	unlock, err := h.lockUser(r.Context(), r.sub)
 	if err != nil {
+		if f := (*Failure)(nil); errors.As(err, &f) && f.Status == http.StatusConflict {
+			return h.renderPush(w, r, p, "waiting") // another tab is polling or changing factors
+		}
 		return err
 	}
 	defer unlock()
-	p.LastPoll = now
+	// The same single-use claim as a code confirmation: of two tabs polling the approved
+	// request, one finishes the enrollment and the other keeps waiting until it sees it gone.
+	release, err := h.claimEnrollment(r, p)
+	if err != nil {
+		return err
+	}
+	if release == nil {
+		return h.renderPush(w, r, p, "waiting")
+	}
+	accepted := false
+	defer func() { release(accepted) }()
 	_, err = h.api.VerifyOOB(r.Context(), tok.AccessToken, p.OOBCode, "")
 	switch {
 	case err == nil:
-		if err := h.enrolled(w, r, p); err != nil {
+		if err := h.checkActivated(r, tok, p); err != nil {
 			return err
 		}
-		return nil
-	case mfaapi.IsAuthorizationPending(err), mfaapi.IsSlowDown(err):
-		if err := h.save(w, r.Request, keyPending, p); err != nil {
+		accepted = true
+		return h.enrolled(w, r, p)
+	case mfaapi.IsAuthorizationPending(err):
+		return h.renderPush(w, r, p, "waiting")
+	case mfaapi.IsSlowDown(err):
+		// Auth0 asks for fewer polls: skip the next few.
+		if err := h.backOff(r, p); err != nil {
 			return err
 		}
 		return h.renderPush(w, r, p, "waiting")
@@ -619,6 +724,54 @@ func (h *Handler) pushStatus(w http.ResponseWriter, r *request) error {
 	return h.upstreamFailure(r, err, h.path("/enroll/push"))
 }
 
+// pushPollRule allows one poll of a push enrollment per pushPollInterval; pushBackOffRule
+// holds the extra pause after Auth0 answered slow_down.
+func pushPollRule() limiter.Rule {
+	return limiter.Rule{Name: "push_poll", Burst: 1, Refill: pushPollInterval}
+}
+
+func pushBackOffRule() limiter.Rule {
+	return limiter.Rule{Name: "push_slow_down", Burst: 1, Refill: pushSlowDownPause}
+}
+
+// pushSlowDownPause is how long polling pauses after a slow_down answer: three poll intervals.
+const pushSlowDownPause = 3 * pushPollInterval
+
+// pollWait reports whether the push enrollment p was polled too recently (or Auth0 asked to
+// slow down) so that this poll must not reach Auth0.
+func (h *Handler) pollWait(r *request, p *pendingRecord) (bool, error) {
+	limited := func(err error) error {
+		return &Failure{Status: http.StatusServiceUnavailable, Title: "Please try again",
+			Message: "Your request could not be checked right now. Nothing was changed.", Err: err}
+	}
+	// The back-off bucket is only ever drained by backOff: a poll checks it by taking and
+	// immediately refilling when it was full.
+	d, err := h.lim.Take(r.Context(), "push:"+p.ID, pushBackOffRule())
+	if err != nil {
+		return false, limited(err)
+	}
+	if !d.Allowed {
+		return true, nil
+	}
+	if err := h.lim.Reset(r.Context(), "push:"+p.ID, pushBackOffRule()); err != nil {
+		return false, limited(err)
+	}
+	d, err = h.lim.Take(r.Context(), "push:"+p.ID, pushPollRule())
+	if err != nil {
+		return false, limited(err)
+	}
+	return !d.Allowed, nil
+}
+
+// backOff drains p's back-off bucket after a slow_down answer.
+func (h *Handler) backOff(r *request, p *pendingRecord) error {
+	if _, err := h.lim.Take(r.Context(), "push:"+p.ID, pushBackOffRule()); err != nil {
+		return &Failure{Status: http.StatusServiceUnavailable, Title: "Please try again",
+			Message: "Your request could not be checked right now. Nothing was changed.", Err: err}
+	}
+	return nil
+}
+
 // ---- recovery code --------------------------------------------------------------------------
 
 // recoveryPage shows the recovery code exactly once: GET {base}/recovery-code. The code is
@@ -627,7 +780,7 @@ func (h *Handler) recoveryPage(w http.ResponseWriter, r *request) error {
 	var rec recoveryRecord
 	if err := h.load(r.Request, keyRecovery, &rec); err != nil {
 		if errors.Is(err, errNoRecord) {
-			return seeOtherGet(w, h.path("/"))
+			return seeOther(w, h.path("/"))
 		}
 		return err
 	}
@@ -635,7 +788,7 @@ func (h *Handler) recoveryPage(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	if rec.Sub != r.sub {
-		return seeOtherGet(w, h.path("/"))
+		return seeOther(w, h.path("/"))
 	}
 	return h.renderRecovery(w, r, rec)
 }
@@ -726,22 +879,29 @@ func (h *Handler) remove(w http.ResponseWriter, r *request) error {
 	}
 	// A 2xx from DELETE is not proof: list again, so that an odd answer never looks like a
 	// removal (and never notifies the user of one).
-	after, err := h.listFresh(r, tok, resume)
-	if err != nil {
-		return err
-	}
-	if _, still := after.find(id); still {
-		return &Failure{Status: http.StatusBadGateway, Title: "The sign-in service had a problem",
-			Message: "The sign-in method could not be removed. Nothing was changed. Please try again in a moment.",
-			Err:     errors.New("mfahandler: DELETE answered success but the authenticator is still listed")}
-	}
-	h.emit(r.Context(), r.Request, r.sub, EventFactorRemoved, groupFactor(g), "")
-	if err := h.renew(w, r); err != nil {
-		return err
-	}
 	msg := kindLabel(g.Kind) + " removed."
 	if g.Kind == "phone" && len(g.Channels) > 1 {
 		msg = "Phone removed (text messages and voice calls)."
+	}
+	after, err := h.api.Authenticators(r.Context(), tok.AccessToken)
+	switch {
+	case err != nil:
+		// Auth0 said it was deleted and nothing says otherwise: report the removal, and say
+		// that the list could not be checked.
+		h.logger().Warn("mfahandler: authenticator deleted; the list could not be read to check it", "error", logText(err))
+		msg += " The list below may not be up to date yet; reload the page in a moment."
+	default:
+		if _, still := newInventory(after).find(id); still {
+			return &Failure{Status: http.StatusBadGateway, Title: "The sign-in service had a problem",
+				Message: "The sign-in service answered that the method was removed, but it is still listed. " +
+					"Reload your sign-in methods to check, and try again if it is still there.",
+				Err: errors.New("mfahandler: DELETE answered success but the authenticator is still listed")}
+		}
+	}
+	h.emit(r.Context(), r.Request, r.sub, EventFactorRemoved, groupFactor(g), "")
+	if err := h.renew(w, r); err != nil {
+		return &Failure{Status: http.StatusInternalServerError, Title: kindLabel(g.Kind) + " removed",
+			Message: msg + " This page could not be updated; go back to your sign-in methods.", Err: err}
 	}
 	_ = h.flash(w, r.Request, "success", msg)
 	return seeOther(w, h.path("/"))
@@ -762,13 +922,6 @@ func groupFactor(g group) Factor {
 		return FactorSMS
 	}
 	return ""
-}
-
-// seeOtherGet redirects a GET that has nothing to show (e.g. no enrollment in progress).
-func seeOtherGet(w http.ResponseWriter, target string) error {
-	w.Header().Set("Location", target)
-	w.WriteHeader(http.StatusSeeOther)
-	return nil
 }
 
 func limitLen(s string, n int) string {

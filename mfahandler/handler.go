@@ -368,7 +368,8 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c t
 	return nil
 }
 
-// seeOther is the post-redirect-get answer to every POST.
+// seeOther is the post-redirect-get answer to every POST, and the redirect of a GET that has
+// nothing to show (e.g. no enrollment in progress).
 func seeOther(w http.ResponseWriter, target string) error {
 	w.Header().Set("Location", target)
 	w.WriteHeader(http.StatusSeeOther)

@@ -87,6 +87,7 @@ type options struct {
 	copSet           bool
 	insecureLoopback bool
 	keyPrefix        string
+	noSessionRenewal bool
 }
 
 func defaultOptions() *options {
@@ -196,6 +197,12 @@ func WithCrossOriginProtection(c *http.CrossOriginProtection) Option {
 // the emulated tenant of auth0test. It MUST NOT be used with a real tenant; New refuses it for
 // a non-loopback Domain.
 func WithInsecureLoopbackHTTP() Option { return func(o *options) { o.insecureLoopback = true } }
+
+// WithoutSessionRenewal accepts a Config.Sessions store that cannot rotate the session
+// identifier (does not implement session.Renewer). Without renewal, a session identifier that
+// was fixed or observed before the step-up login stays valid after it (OWASP ASVS 3.2.1); use
+// it only when the host rotates the identifier itself. session.NewSCS needs no such option.
+func WithoutSessionRenewal() Option { return func(o *options) { o.noSessionRenewal = true } }
 
 // WithSessionKeyPrefix changes the prefix of selfmfa's session keys (default "mfa.").
 func WithSessionKeyPrefix(p string) Option { return func(o *options) { o.keyPrefix = p } }

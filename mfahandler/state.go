@@ -45,8 +45,10 @@ type pendingRecord struct {
 	Destination string    `json:"destination,omitempty"` // E.164 phone or email address
 	Sends       int       `json:"sends,omitempty"`
 	Failures    int       `json:"failures,omitempty"`
-	LastPoll    time.Time `json:"last_poll,omitzero"`
-	PushState   string    `json:"push_state,omitempty"` // "", "approved", "rejected", "expired"
+	// Before lists the user's active authenticators of this factor's kind when the enrollment
+	// started. A confirmation counts only when the list then shows a new active one: a 2xx from
+	// /oauth/token alone is not proof that Auth0 activated this enrollment.
+	Before []string `json:"before,omitempty"`
 	// RecoveryCode is held only between associate and its one display after confirmation.
 	RecoveryCode string `json:"recovery_code,omitempty"`
 	// FirstFactor is set when the user had no real factor when the enrollment started: after it,

@@ -12,8 +12,6 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
-
-	"github.com/selfmfa/selfmfa/session"
 )
 
 const (
@@ -226,10 +224,8 @@ func (h *Handler) callback(w http.ResponseWriter, r *request) error {
 	if err := h.save(w, r.Request, keyToken, trec); err != nil {
 		return err
 	}
-	if rn, ok := h.cfg.Sessions.(session.Renewer); ok {
-		if err := rn.Renew(w, r.Request); err != nil {
-			return err
-		}
+	if err := h.renew(w, r); err != nil {
+		return err
 	}
 	h.emit(r.Context(), r.Request, r.sub, EventStepUp, "", "")
 	return seeOther(w, h.safeResume(rec.Resume))

@@ -23,8 +23,9 @@ type Store interface {
 }
 
 // Renewer is implemented by stores that can rotate the session identifier. The handler calls
-// Renew after the step-up login (a privilege change), so that a session identifier fixed or
-// observed before the step-up is useless afterwards. Renew keeps the session's data, issues a
+// Renew after the step-up login and after a factor is added or removed (privilege changes), so
+// that a session identifier fixed or observed before is useless afterwards; mfahandler.New
+// requires it unless the host passes mfahandler.WithoutSessionRenewal. Renew keeps the session's data, issues a
 // new identifier (a new cookie), and makes the old identifier load nothing.
 type Renewer interface {
 	Renew(w http.ResponseWriter, r *http.Request) error

@@ -1,0 +1,346 @@
+package mfahandler_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/selfmfa/selfmfa/auth0test"
+	"github.com/selfmfa/selfmfa/limiter"
+	"github.com/selfmfa/selfmfa/mfahandler"
+)
+
+// fakeTokenBody is what a tenant that answers success without doing anything would send.
+const fakeTokenBody = `{"access_token":"eyJhbGciOiJub25lIn0.e30.","token_type":"Bearer","expires_in":600,"scope":"enroll"}`
+
+// TestConfirmSuccessThatActivatedNothing: when /oauth/token answers success but the list shows
+// no new active factor of the kind being set up, the user is told it was not added, no
+// factor_added event is sent, and the enrollment stays open for a real code.
+func TestConfirmSuccessThatActivatedNothing(t *testing.T) {
+	t.Parallel()
+	var lie atomic.Bool
+	rewrite := func(req *http.Request, res *http.Response) {
+		if lie.Load() && req.URL.Path == "/oauth/token" && res.StatusCode == http.StatusForbidden {
+			res.StatusCode, res.Status = http.StatusOK, "200 OK"
+			res.Header.Set("Content-Type", "application/json")
+			replaceBody(res, []byte(fakeTokenBody))
+		}
+	}
+	cases := []struct {
+		name  string
+		start func(t *testing.T, e *env, b *browser) (page, func() string)
+	}{
+		{"authenticator app", func(t *testing.T, e *env, b *browser) (page, func() string) {
+			setup, secret := startTOTP(t, b)
+			return setup, func() string { return totpCode(t, secret, e.clock.Now()) }
+		}},
+		{"text message", func(t *testing.T, e *env, b *browser) (page, func() string) {
+			p := startPhone(t, b, "sms", "+14155552671")
+			return p, func() string {
+				code, ok := e.emu.LastCode("+14155552671")
+				if !ok {
+					t.Fatal("no code sent")
+				}
+				return code
+			}
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, envConfig{rewrite: rewrite})
+			b := e.browser(bob)
+			b.stepUp()
+			setup, good := c.start(t, e, b)
+			lie.Store(true)
+			p := b.submitForm(setup, setup.formTo(t, "/enroll/confirm"), url.Values{"code": {"000000"}})
+			lie.Store(false)
+			wantStatus(t, "confirm answered success, nothing activated", p, http.StatusBadGateway)
+			mustContain(t, p, "It was not added")
+			mustNotContain(t, p, "was added.", "recovery code")
+			if e.hasEvent(mfahandler.EventFactorAdded) {
+				t.Fatal("factor_added sent for a factor that is not active")
+			}
+			var reason string
+			for _, ev := range e.eventList() {
+				if ev.Kind == mfahandler.EventConfirmFailed {
+					reason = ev.Reason
+				}
+			}
+			if reason != "not_activated" {
+				t.Errorf("confirm_failed reason %q, want not_activated", reason)
+			}
+			// The enrollment is still open, and a real code finishes it.
+			done := finishRecovery(t, b, b.submitForm(setup, setup.formTo(t, "/enroll/confirm"), url.Values{"code": {good()}}))
+			mustContain(t, done, "ready")
+			if e.countEvents(mfahandler.EventFactorAdded) != 1 {
+				t.Fatalf("factor_added events: %v", e.eventKinds())
+			}
+		})
+	}
+}
+
+// TestRemoveWhenTheListAfterwardsFails: DELETE succeeded; when the list cannot be read to check
+// it, the user is told the factor was removed (with a note), not that nothing changed; when the
+// list still shows it, the user is told to check, and no removal is announced.
+func TestRemoveWhenTheListAfterwardsFails(t *testing.T) {
+	t.Parallel()
+	for _, m := range []string{"list fails", "still listed"} {
+		t.Run(m, func(t *testing.T) {
+			t.Parallel()
+			// After the DELETE, the next list fails or shows the old list again, once.
+			var mu sync.Mutex
+			var lastList []byte
+			var armed, deleted bool
+			rewrite := func(req *http.Request, res *http.Response) {
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case req.Method == http.MethodDelete:
+					deleted = armed
+				case req.Method == http.MethodGet && req.URL.Path == "/mfa/authenticators":
+					b, _ := io.ReadAll(res.Body)
+					if deleted {
+						deleted, armed = false, false
+						if m == "list fails" {
+							res.StatusCode, res.Status = http.StatusServiceUnavailable, "503 Service Unavailable"
+							b = []byte(`{"error":"server_error","error_description":"unavailable"}`)
+						} else {
+							b = lastList
+						}
+					}
+					lastList = b
+					replaceBody(res, b)
+				}
+			}
+			e := newEnv(t, envConfig{rewrite: rewrite})
+			a, err := e.emu.SeedAuthenticator(bob, auth0test.FactorOTP, auth0test.SeedOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := a.ID
+			if _, err := e.emu.SeedAuthenticator(bob, auth0test.FactorEmail, auth0test.SeedOptions{Email: "bob.second@example.com"}); err != nil {
+				t.Fatal(err)
+			}
+			b := e.browser(bob)
+			b.stepUp()
+			page := b.open("/account/mfa/remove?id=" + url.QueryEscape(id))
+			wantStatus(t, "remove page", page, http.StatusOK)
+			mu.Lock()
+			armed = true
+			mu.Unlock()
+			p := b.submitForm(page, page.formTo(t, "/account/mfa/remove"), nil)
+			if len(activeIDs(e, bob, "totp|")) != 0 {
+				t.Fatal("the tenant did not delete the authenticator")
+			}
+			switch m {
+			case "list fails":
+				if p.url.Path != "/account/mfa/" {
+					t.Fatalf("after the removal: %d %s\n%s", p.status, p.url, p.body)
+				}
+				mustContain(t, p, "Authenticator app removed", "may not be up to date")
+				if e.countEvents(mfahandler.EventFactorRemoved) != 1 {
+					t.Errorf("factor_removed events: %v", e.eventKinds())
+				}
+			case "still listed":
+				wantStatus(t, "still listed", p, http.StatusBadGateway)
+				mustContain(t, p, "still listed")
+				mustNotContain(t, p, "Nothing was changed", "Authenticator app removed")
+				if e.hasEvent(mfahandler.EventFactorRemoved) {
+					t.Error("factor_removed sent while the factor is still listed")
+				}
+			}
+		})
+	}
+}
+
+// TestResendFailureKeepsTheRecoveryCode: when the new association of a resend fails, the
+// enrollment ends; the recovery code that came with it is still shown with the next factor,
+// which Auth0 activates it with.
+func TestResendFailureKeepsTheRecoveryCode(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envConfig{})
+	b := e.browser(bob)
+	b.stepUp()
+	code := startPhone(t, b, "sms", "+14155552671")
+	e.emu.InjectFault("/mfa/associate", auth0test.Fault{Status: http.StatusServiceUnavailable, Times: 1})
+	p := b.submitForm(code, code.formTo(t, "/account/mfa/enroll/resend"), nil)
+	wantStatus(t, "resend with a failing tenant", p, http.StatusBadGateway)
+	if g := b.get(e.app.URL + "/account/mfa/enroll/code"); g.status == http.StatusOK {
+		t.Fatal("the enrollment whose code was deleted is still shown")
+	}
+	setup, secret := startTOTP(t, b)
+	done := b.submitForm(setup, setup.formTo(t, "/enroll/confirm"), url.Values{"code": {totpCode(t, secret, e.clock.Now())}})
+	if recoveryCodeOn(done) == "" {
+		t.Fatalf("the recovery code Auth0 activated with this factor was not shown:\n%s", done.body)
+	}
+}
+
+// TestPendingPushSurvivesATOTPSetup: starting an authenticator-app setup removes abandoned
+// TOTP setups but never the OTP companion of a Guardian setup running in another session.
+func TestPendingPushSurvivesATOTPSetup(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envConfig{})
+	phone := e.browser(bob)
+	phone.stepUp()
+	_, pushID := startPush(t, phone)
+	laptop := e.browser(bob)
+	laptop.stepUp()
+	startTOTP(t, laptop)
+	if err := e.emu.ApprovePush(pushID); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(5 * time.Second)
+	p := phone.poll()
+	if p.status != http.StatusSeeOther || p.header.Get("Location") != "/account/mfa/recovery-code" {
+		t.Fatalf("poll after approval: %d %q\n%s", p.status, p.header.Get("Location"), p.body)
+	}
+	if len(activeIDs(e, bob, "push|")) != 1 {
+		t.Fatalf("the Guardian setup was broken by the other session: %+v", e.emu.Authenticators(bob))
+	}
+}
+
+// TestPushPollSlowDownBacksOff: after Auth0 answers slow_down, the next polls wait three
+// intervals before reaching it again.
+func TestPushPollSlowDownBacksOff(t *testing.T) {
+	t.Parallel()
+	var slow atomic.Bool
+	rewrite := func(req *http.Request, res *http.Response) {
+		if slow.Load() && req.URL.Path == "/oauth/token" && res.StatusCode == http.StatusBadRequest {
+			b, _ := io.ReadAll(res.Body)
+			if bytes.Contains(b, []byte("authorization_pending")) {
+				b = []byte(`{"error":"slow_down","error_description":"You are polling faster than allowed. Try again in 10 seconds."}`)
+			}
+			replaceBody(res, b)
+		}
+	}
+	e := newEnv(t, envConfig{rewrite: rewrite})
+	b := e.browser(bob)
+	b.stepUp()
+	startPush(t, b)
+	mark := e.up.mark()
+	calls := func() int { return e.up.count(mark, http.MethodPost, "/oauth/token") }
+	slow.Store(true)
+	if p := b.poll(); p.status != http.StatusOK || !strings.Contains(p.body, "Waiting for the app") {
+		t.Fatalf("poll answered slow_down: %d\n%s", p.status, p.body)
+	}
+	slow.Store(false)
+	for _, step := range []time.Duration{5 * time.Second, 5 * time.Second, 4 * time.Second} {
+		e.clock.Advance(step)
+		if p := b.poll(); p.status != http.StatusOK {
+			t.Fatalf("poll during the back-off: %d", p.status)
+		}
+	}
+	if n := calls(); n != 1 {
+		t.Fatalf("%d token calls within 14 s of slow_down, want 1", n)
+	}
+	e.clock.Advance(time.Second)
+	b.poll()
+	if n := calls(); n != 2 {
+		t.Fatalf("%d token calls 15 s after slow_down, want 2", n)
+	}
+}
+
+// TestPushPollWritesNothingWhileWaiting: a poll that finds the request unanswered leaves the
+// session as it was, so it cannot bring back an enrollment cancelled in another tab meanwhile.
+func TestPushPollWritesNothingWhileWaiting(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envConfig{})
+	b := e.browser(bob)
+	b.stepUp()
+	startPush(t, b)
+	before, ok := e.storeBlob(b.cookie())
+	if !ok {
+		t.Fatal("no session")
+	}
+	for range 3 {
+		e.clock.Advance(5 * time.Second)
+		if p := b.poll(); p.status != http.StatusOK {
+			t.Fatalf("poll: %d", p.status)
+		}
+	}
+	after, _ := e.storeBlob(b.cookie())
+	if !bytes.Equal(before, after) {
+		t.Fatal("polls that changed nothing rewrote the session")
+	}
+}
+
+// TestLockedRequestsUseNoAttempts: while another change of the user's factors holds the lock,
+// enrollment requests are turned away without using the user's attempts.
+func TestLockedRequestsUseNoAttempts(t *testing.T) {
+	t.Parallel()
+	lim := limiter.NewMemory()
+	limits := mfahandler.DefaultLimits()
+	e := newEnv(t, envConfig{opts: []mfahandler.Option{mfahandler.WithLimiter(lim), mfahandler.WithLimits(limits)}})
+	b := e.browser(bob)
+	b.stepUp()
+	unlock, err := lim.Lock(context.Background(), "lock:"+bob, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range limits.Enrollments.Burst + 2 {
+		p := b.raw(http.MethodPost, "/account/mfa/enroll/totp", "", b.sameOrigin())
+		wantStatus(t, "enroll while locked", p, http.StatusConflict)
+	}
+	unlock()
+	startTOTP(t, b)
+}
+
+// TestAssociateErrorDescriptionNotLogged: Auth0's description of a refused destination may
+// echo the phone number; the log keeps the status and code only.
+func TestAssociateErrorDescriptionNotLogged(t *testing.T) {
+	t.Parallel()
+	const number = "+14155550123"
+	rewrite := func(req *http.Request, res *http.Response) {
+		if req.URL.Path == "/mfa/associate" {
+			res.StatusCode, res.Status = http.StatusBadRequest, "400 Bad Request"
+			replaceBody(res, []byte(`{"error":"invalid_request","error_description":"The phone number `+number+` is not valid."}`))
+		}
+	}
+	e := newEnv(t, envConfig{rewrite: rewrite})
+	b := e.browser(bob)
+	b.stepUp()
+	form := b.open("/account/mfa/enroll/sms")
+	p := b.submitForm(form, form.formTo(t, "/account/mfa/enroll/sms"), url.Values{"phone_number": {number}})
+	mustContain(t, p, "can&#39;t be used")
+	logs := e.logs.String()
+	if !strings.Contains(logs, "invalid_request") {
+		t.Fatalf("the refusal was not logged:\n%s", logs)
+	}
+	for _, s := range []string{number, "4155550123", "is not valid"} {
+		if strings.Contains(logs, s) {
+			t.Errorf("the log contains %q:\n%s", s, logs)
+		}
+	}
+}
+
+// TestPushPollWhileAnotherChangeRuns: a poll that meets another change of the user's factors
+// (another tab finishing the same push setup) keeps waiting instead of showing an error.
+func TestPushPollWhileAnotherChangeRuns(t *testing.T) {
+	t.Parallel()
+	lim := limiter.NewMemory()
+	e := newEnv(t, envConfig{opts: []mfahandler.Option{mfahandler.WithLimiter(lim)}})
+	b := e.browser(bob)
+	b.stepUp()
+	startPush(t, b)
+	unlock, err := lim.Lock(context.Background(), "lock:"+bob, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	mark := e.up.mark()
+	p := b.poll()
+	if p.status != http.StatusOK || !strings.Contains(p.body, "Waiting for the app") {
+		t.Fatalf("poll during another change: %d\n%s", p.status, p.body)
+	}
+	if n := e.up.count(mark, http.MethodPost, "/oauth/token"); n != 0 {
+		t.Fatalf("%d token calls while another change held the lock", n)
+	}
+}

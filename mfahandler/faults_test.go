@@ -256,17 +256,24 @@ func TestUnsafeAssociateAnswers(t *testing.T) {
 			v["secret"] = "<script>alert(1)</script>"
 		case "no oob_code":
 			delete(v, "oob_code")
+		case "email channel":
+			v["oob_channel"] = "email"
+		case "oob type":
+			v["authenticator_type"] = "oob"
 		}
 		out, _ := json.Marshal(v)
 		replaceBody(res, out)
 	}
-	e := newEnv(t, envConfig{rewrite: rewrite})
+	limits := mfahandler.DefaultLimits()
+	limits.Enrollments.Burst, limits.Sends.Burst = 20, 20 // one per refused answer, then one that works
+	e := newEnv(t, envConfig{rewrite: rewrite, opts: []mfahandler.Option{mfahandler.WithLimits(limits)}})
 	b := e.browser(bob)
 	b.stepUp()
 	for _, c := range []struct{ mode, factor, form string }{
 		{"phishing barcode", "totp", ""}, {"javascript barcode", "totp", ""}, {"foreign secret", "totp", ""},
 		{"markup secret", "totp", ""}, {"phishing barcode", "push", ""}, {"no oob_code", "push", ""},
 		{"no oob_code", "sms", "phone_number=%2B14155552671"},
+		{"email channel", "sms", "phone_number=%2B14155552671"}, {"oob type", "totp", ""}, {"email channel", "push", ""},
 	} {
 		mode.Store(c.mode)
 		p := b.raw(http.MethodPost, "/account/mfa/enroll/"+c.factor, c.form, b.sameOrigin())

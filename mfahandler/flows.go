@@ -7,6 +7,7 @@ import (
 	"net/mail"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -288,6 +289,15 @@ var base32Secret = regexp.MustCompile(`^[A-Z2-7]{16,128}=*$`)
 // a barcode URI that is not an otpauth:// TOTP URI (of this secret, for TOTP).
 func checkAssociation(f Factor, a *mfaapi.Association) error {
 	bad := func(why string) error { return errors.New("mfahandler: unexpected /mfa/associate answer: " + why) }
+	wantType, wantChannel := "oob", map[Factor]string{FactorSMS: "sms", FactorVoice: "voice", FactorEmail: "email", FactorPush: "auth0"}[f]
+	if f == FactorTOTP {
+		wantType = "otp"
+	}
+	if a.AuthenticatorType != wantType || a.OOBChannel != wantChannel {
+		// What the user would confirm is not what they asked to add.
+		return bad("authenticator_type " + strconv.Quote(limitLen(a.AuthenticatorType, 16)) + ", oob_channel " + strconv.Quote(limitLen(a.OOBChannel, 16)) +
+			" for a " + string(f) + " enrollment")
+	}
 	switch f {
 	case FactorTOTP, FactorPush:
 		u, err := url.Parse(a.BarcodeURI)
@@ -658,6 +668,9 @@ func (h *Handler) cancel(w http.ResponseWriter, r *request) error {
 // the two GETs that complete a step (named exception): the page refreshes itself here without
 // JavaScript until the user approves or rejects in Guardian.
 func (h *Handler) pushStatus(w http.ResponseWriter, r *request) error {
+	if isPrefetch(r.Request) {
+		return refusePrefetch(w)
+	}
 	p, ok, err := h.loadPending(r)
 	if err != nil {
 		return err
@@ -772,11 +785,33 @@ func (h *Handler) backOff(r *request, p *pendingRecord) error {
 	return nil
 }
 
+// isPrefetch reports a request the browser makes ahead of a navigation (link prefetch,
+// speculation rules, prerender), which must not complete a step on the user's behalf.
+func isPrefetch(r *http.Request) bool {
+	for _, name := range []string{"Sec-Purpose", "Purpose", "X-Purpose", "X-Moz"} {
+		v := strings.ToLower(r.Header.Get(name))
+		if strings.Contains(v, "prefetch") || strings.Contains(v, "prerender") || strings.Contains(v, "preview") {
+			return true
+		}
+	}
+	return false
+}
+
+// refusePrefetch answers a prefetch with a status browsers discard; the real navigation then
+// makes the request itself.
+func refusePrefetch(w http.ResponseWriter) error {
+	w.WriteHeader(http.StatusServiceUnavailable)
+	return nil
+}
+
 // ---- recovery code --------------------------------------------------------------------------
 
 // recoveryPage shows the recovery code exactly once: GET {base}/recovery-code. The code is
 // deleted from the session as it is displayed, so reload and back show it no more.
 func (h *Handler) recoveryPage(w http.ResponseWriter, r *request) error {
+	if isPrefetch(r.Request) {
+		return refusePrefetch(w) // a prefetch must not use up the single display
+	}
 	var rec recoveryRecord
 	if err := h.load(r.Request, keyRecovery, &rec); err != nil {
 		if errors.Is(err, errNoRecord) {

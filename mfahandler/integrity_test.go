@@ -18,7 +18,7 @@ import (
 )
 
 // fakeTokenBody is what a tenant that answers success without doing anything would send.
-const fakeTokenBody = `{"access_token":"eyJhbGciOiJub25lIn0.e30.","token_type":"Bearer","expires_in":600,"scope":"enroll"}`
+const fakeTokenBody = `{"access_token":"eyJhbGciOiJub5lIn0.e30.","token_type":"Bearer","expires_in":600,"scope":"enroll"}`
 
 // TestConfirmSuccessThatActivatedNothing: when /oauth/token answers success but the list shows
 // no new active factor of the kind being set up, the user is told it was not added, no
@@ -342,5 +342,90 @@ func TestPushPollWhileAnotherChangeRuns(t *testing.T) {
 	}
 	if n := e.up.count(mark, http.MethodPost, "/oauth/token"); n != 0 {
 		t.Fatalf("%d token calls while another change held the lock", n)
+	}
+}
+
+// TestPrefetchCompletesNothing: a browser prefetch or prerender of the recovery-code page, the
+// push poll or the login start is refused, so it cannot use up the single display of the code
+// or start a login; the real navigation afterwards works.
+func TestPrefetchCompletesNothing(t *testing.T) {
+	t.Parallel()
+	for _, h := range []map[string]string{
+		{"Sec-Purpose": "prefetch"}, {"Sec-Purpose": "prefetch;prerender"}, {"Purpose": "prefetch"}, {"X-Moz": "prefetch"},
+	} {
+		e := newEnv(t, envConfig{})
+		b := e.browser(bob)
+		b.stepUp()
+		setup, secret := startTOTP(t, b)
+		// Confirm without following the redirect, as a browser would before navigating.
+		f := setup.formTo(t, "/enroll/confirm")
+		f.values.Set("code", totpCode(t, secret, e.clock.Now()))
+		redirect := b.post(e.app.URL+f.action, f.values)
+		if loc := redirect.header.Get("Location"); loc != "/account/mfa/recovery-code" {
+			t.Fatalf("%v: confirm answered %d %q", h, redirect.status, loc)
+		}
+		pre := b.raw(http.MethodGet, "/account/mfa/recovery-code", "", h)
+		if pre.status != http.StatusServiceUnavailable || recoveryCodeOn(pre) != "" {
+			t.Fatalf("%v: prefetch of the recovery code: %d\n%s", h, pre.status, pre.body)
+		}
+		if real := b.open("/account/mfa/recovery-code"); recoveryCodeOn(real) == "" {
+			t.Fatalf("%v: the prefetch used up the recovery code display:\n%s", h, real.body)
+		}
+		mark := e.up.mark()
+		if p := b.raw(http.MethodGet, "/account/mfa/login", "", h); p.status != http.StatusServiceUnavailable {
+			t.Errorf("%v: prefetch of the login start: %d", h, p.status)
+		}
+		e.up.noCalls(t, mark, "prefetched login")
+	}
+}
+
+// TestFreshLoginOnlyFromOurOwnPages: the "Try again" link (fresh=1) forces a new password
+// prompt; the same link from another site starts an ordinary step-up.
+func TestFreshLoginOnlyFromOurOwnPages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envConfig{})
+	b := e.browser(bob)
+	for _, c := range []struct {
+		site       string
+		wantPrompt bool
+	}{{"same-origin", true}, {"", true}, {"none", true}, {"cross-site", false}, {"same-site", false}} {
+		h := map[string]string{}
+		if c.site != "" {
+			h["Sec-Fetch-Site"] = c.site
+		}
+		p := b.raw(http.MethodGet, "/account/mfa/login?fresh=1", "", h)
+		loc := p.location(t)
+		if !e.isAuthorize(loc) {
+			t.Fatalf("%q: login start went to %s", c.site, loc)
+		}
+		if got := loc.Query().Get("prompt") == "login"; got != c.wantPrompt {
+			t.Errorf("Sec-Fetch-Site %q: prompt=login %v, want %v", c.site, got, c.wantPrompt)
+		}
+	}
+}
+
+// TestStepUpWithoutTheScopes: a token granted without the MFA API scopes (an Action or API
+// setting dropped them) is not kept; the user gets the configuration page and the log names
+// the missing scopes.
+func TestStepUpWithoutTheScopes(t *testing.T) {
+	t.Parallel()
+	rewrite := func(req *http.Request, res *http.Response) {
+		if req.URL.Path != "/oauth/token" || res.StatusCode != http.StatusOK {
+			return
+		}
+		b, _ := io.ReadAll(res.Body)
+		b = bytes.Replace(b, []byte(` remove:authenticators`), nil, 1)
+		replaceBody(res, b)
+	}
+	e := newEnv(t, envConfig{rewrite: rewrite})
+	b := e.browser(bob)
+	p := b.stepUp()
+	wantStatus(t, "step-up without remove:authenticators", p, http.StatusBadGateway)
+	mustContain(t, p, "configuration problem")
+	if !strings.Contains(e.logs.String(), "remove:authenticators") {
+		t.Errorf("the log does not name the missing scope:\n%s", e.logs.String())
+	}
+	if e.hasEvent(mfahandler.EventStepUp) {
+		t.Error("step_up event for a token that was not kept")
 	}
 }

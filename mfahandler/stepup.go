@@ -3,9 +3,11 @@ package mfahandler
 import (
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -125,7 +127,18 @@ func (h *Handler) startLoginPrompt(w http.ResponseWriter, r *http.Request, sub, 
 
 // loginPage starts a step-up login explicitly: GET {base}/login?return=/account/mfa/…
 func (h *Handler) loginPage(w http.ResponseWriter, r *request) error {
-	return h.startLoginPrompt(w, r.Request, r.sub, r.URL.Query().Get("return"), r.URL.Query().Get("fresh") == "1")
+	if isPrefetch(r.Request) {
+		return refusePrefetch(w)
+	}
+	// fresh=1 (prompt=login) is our own "Try again" link: a link from another site cannot make
+	// the user type their password again.
+	fresh := r.URL.Query().Get("fresh") == "1"
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+	default:
+		fresh = false
+	}
+	return h.startLoginPrompt(w, r.Request, r.sub, r.URL.Query().Get("return"), fresh)
 }
 
 func (h *Handler) loginFailure(title, msg string, err error) *Failure {
@@ -215,6 +228,23 @@ func (h *Handler) callback(w http.ResponseWriter, r *request) error {
 	authTime := time.Unix(*claims.AuthTime, 0)
 	if now.Sub(authTime) > h.opts.maxAge+authTimeSkew {
 		return h.loginFailure("Sign-in not recent", "Please sign in again to manage your sign-in methods.", errors.New("mfahandler: auth_time older than max_age"))
+	}
+	if granted, _ := tok.Extra("scope").(string); granted != "" {
+		// Auth0 names the granted scopes when they differ from those requested (an API whose
+		// permissions or an Action dropped some): every page would fail later, so stop here.
+		var missing []string
+		have := strings.Fields(granted)
+		for _, want := range h.oauth.Scopes {
+			if want != oidc.ScopeOpenID && !slices.Contains(have, want) {
+				missing = append(missing, want)
+			}
+		}
+		if len(missing) > 0 {
+			h.emit(r.Context(), r.Request, r.sub, EventStepUpFailed, "", "insufficient_scope")
+			return &Failure{Status: http.StatusBadGateway, Title: "Not available right now", Message: msgConfig,
+				Err: fmt.Errorf("mfahandler: the MFA API token was granted %q, without %q; "+
+					"check that no Action or API setting removes the scopes enroll read:authenticators remove:authenticators", limitLen(granted, 200), missing)}
+		}
 	}
 	life := time.Duration(tok.ExpiresIn) * time.Second
 	if life <= 0 {

@@ -639,7 +639,9 @@ func (s *Server) handleMFAPost(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	case tx.stage == stageEnroll && action == "verify":
-		if terr := s.tenant.VerifyOTP(tx.sub, code); terr != nil {
+		// Enrollment: only the newest pending totp (the one this page
+		// associated) is tried, never an active one.
+		if terr := s.tenant.ConfirmPendingOTP(tx.sub, code); terr != nil {
 			tx.errMsg = terr.Description
 			break
 		}
@@ -659,7 +661,8 @@ func (s *Server) handleMFAPost(w http.ResponseWriter, r *http.Request) {
 		var terr *tenant.Error
 		switch factorKind(tx.factor) {
 		case "otp":
-			terr = s.tenant.VerifyOTP(tx.sub, code)
+			// Challenge: only active totps answer it, never a pending one.
+			terr = s.tenant.VerifyActiveOTP(tx.sub, code)
 		case "code":
 			if tx.oobCode == "" {
 				tx.errMsg = "No code was sent. Send a new one."

@@ -105,6 +105,33 @@ const (
 	// that was issued to another client or through another host gets it
 	// (and so does an opaque mfa_token of another client).
 	jwtMFATokenWrongClientIsMalformed = true
+	// jwtMFATokenConfirmsEnrollmentOnly: [UNK] in the reference where the
+	// MFA grants accept the /mfa/ access token as mfa_token: chosen true, so
+	// it is accepted only to confirm an enrollment, that is by grant mfa-otp
+	// (which then confirms the newest pending totp, never answers with an
+	// active one) and by grant mfa-oob with an oob_code that /mfa/associate
+	// issued, and only when its scope includes enroll. Grant
+	// mfa-recovery-code, a challenge's oob_code and a token without enroll
+	// get 401 invalid_grant "Malformed mfa_token". Chosen because the docs
+	// and community threads describe the JWT as mfa_token only for confirming
+	// an enrollment (reference §0 #4, §1.4), enroll is the scope that allows
+	// enrolling (§1.1), and where Auth0 is seen refusing the JWT in
+	// mfa_token's place (/mfa/challenge, community 64112) it answers
+	// invalid_grant "Malformed mfa_token".
+	jwtMFATokenConfirmsEnrollmentOnly = true
+	// associateClientMustMatchToken: [UNK] in the reference whether Auth0
+	// checks a client_id sent in the body of POST /mfa/associate against the
+	// bearer token's client (azp, or the opaque mfa_token's client), and what
+	// it answers: chosen true, answered as a failed client authentication
+	// (401 access_denied "Unauthorized"; invalid_client with
+	// WithInvalidClientErrors), and nothing is created. Chosen because
+	// associate's only documented 401 is "Unauthorized, invalid access token
+	// or mfa_token" (§2.2), the body's client_id and client_secret are client
+	// authentication (the API reference lists client_id as required), and
+	// the emulator answers the other disagreeing-client cases (Basic user vs
+	// body client_id at /oauth/token, an unknown body client_id here) the
+	// same way. The enrollment's oob_code stays bound to the token's client.
+	associateClientMustMatchToken = true
 )
 
 // Error codes (the "error" member of Auth0's error bodies).

@@ -73,7 +73,8 @@
 // connections, unknown audiences and content types, and the unexported
 // behaviour switches consumeCodeOnFailedExchange,
 // requirePKCEForPublicClients, rejectVerifierWithoutChallenge,
-// userinfoAudienceForNoAudience, jwtMFATokenWrongClientIsMalformed and
+// userinfoAudienceForNoAudience, jwtMFATokenWrongClientIsMalformed,
+// jwtMFATokenConfirmsEnrollmentOnly, associateClientMustMatchToken and
 // listIncludesTimestamps. The MFA state machine's own choices live in its
 // internal package under the same convention.
 //

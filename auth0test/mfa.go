@@ -150,6 +150,10 @@ func (s *Server) handleAssociate(w http.ResponseWriter, r *http.Request) {
 	}
 	clientID := b.clientID
 	if body.ClientID != "" {
+		if associateClientMustMatchToken && body.ClientID != b.clientID {
+			writeAPIError(w, s.clientAuthError())
+			return
+		}
 		s.mu.Lock()
 		c := s.clients[body.ClientID]
 		s.mu.Unlock()

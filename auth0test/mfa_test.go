@@ -440,3 +440,137 @@ type call struct {
 }
 
 func fixed(s string) func(call) string { return func(call) string { return s } }
+
+// TestChallengePageOTPUsesActiveTOTPsOnly: the login challenge page accepts
+// the code of an active totp, never that of a pending one (enrolled through
+// the MFA API and not confirmed).
+func TestChallengePageOTPUsesActiveTOTPsOnly(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name       string
+		usePending bool
+		ok         bool
+	}{
+		{"pending totp's code", true, false},
+		{"active totp's code", false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, WithSettings(Settings{Factors: map[Factor]bool{FactorOTP: true}, Policy: PolicyChallengeIfEnrolled}))
+			base := h.s.URL()
+			a, err := h.s.SeedAuthenticator(aliceID, FactorOTP, SeedOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, err := h.s.IssueAccessToken(aliceID, TokenOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := h.postJSON(base, "/mfa/associate", tok, map[string]any{"authenticator_types": []string{"otp"}}); r.status != http.StatusOK {
+				t.Fatalf("associate %d %s", r.status, r.body)
+			}
+			pendingID := h.pendingID(aliceID, "totp|")
+			code := h.totp(a.ID)
+			if tc.usePending {
+				code = h.totp(pendingID)
+			}
+			if h.totp(a.ID) == h.totp(pendingID) {
+				t.Skip("the two totps show the same code at this instant")
+			}
+			c := h.browser()
+			u := h.login(c, base, url.Values{"audience": {h.s.MFAAudience()}}, "alice@example.com", alicePass)
+			if u.Path != "/u/mfa" {
+				t.Fatalf("went to %s, want the challenge page", u)
+			}
+			state := u.Query().Get("state")
+			r := h.browserPost(c, base+"/u/mfa", url.Values{"state": {state}, "action": {"verify"}, "code": {code}})
+			if tc.ok {
+				callbackCode(t, location(t, base, r))
+				return
+			}
+			if lu := location(t, base, r); lu.Path != "/u/mfa" {
+				t.Fatalf("pending code went to %s", lu)
+			}
+			if page := h.browserGet(c, u.String()); !strings.Contains(string(page.body), "Invalid otp_code.") {
+				t.Fatalf("no error shown: %s", page.body)
+			}
+			if h.listedActive(base, aliceID, pendingID) {
+				t.Fatal("the challenge activated the pending totp")
+			}
+		})
+	}
+}
+
+// TestAssociateClientIDMustMatchToken: a client_id in the associate body
+// must be the bearer token's client (associateClientMustMatchToken);
+// otherwise 401 as a failed client authentication, and nothing is created
+// or sent.
+func TestAssociateClientIDMustMatchToken(t *testing.T) {
+	t.Parallel()
+	const other, otherSecret = "other", "other-secret-0123456789"
+	sms := map[string]any{"authenticator_types": []string{"oob"}, "oob_channels": []string{"sms"}, "phone_number": "+14155550177"}
+	for _, tc := range []struct {
+		name          string
+		opaque        bool // bearer is an opaque mfa_token, else an /mfa/ access token
+		clientID      string
+		secret        string
+		invalidClient bool // WithInvalidClientErrors
+		status        int
+		code          string
+	}{
+		{"JWT, another registered client with its secret", false, other, otherSecret, false, 401, "access_denied"},
+		{"JWT, another registered client without secret", false, other, "", false, 401, "access_denied"},
+		{"opaque, another registered client with its secret", true, other, otherSecret, false, 401, "access_denied"},
+		{"JWT, another client, invalid_client errors", false, other, otherSecret, true, 401, "invalid_client"},
+		{"JWT, the token's client with its secret", false, testClientID, testSecret, false, 200, ""},
+		{"opaque, the token's client", true, testClientID, "", false, 200, ""},
+		{"JWT, no client_id", false, "", "", false, 200, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			opts := []Option{WithClient(other, otherSecret, "http://other.test/cb")}
+			if tc.invalidClient {
+				opts = append(opts, WithInvalidClientErrors())
+			}
+			h := newHarness(t, opts...)
+			base := h.s.URL()
+			tok := h.s.IssueMFAToken(bobID, testClientID)
+			if !tc.opaque {
+				var err error
+				if tok, err = h.s.IssueAccessToken(bobID, TokenOptions{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			body := map[string]any{}
+			for k, v := range sms {
+				body[k] = v
+			}
+			if tc.clientID != "" {
+				body["client_id"] = tc.clientID
+			}
+			if tc.secret != "" {
+				body["client_secret"] = tc.secret
+			}
+			r := h.postJSON(base, "/mfa/associate", tok, body)
+			if tc.status != http.StatusOK {
+				wantError(t, r, tc.status, tc.code, "Unauthorized")
+				if l := h.s.Authenticators(bobID); len(l) != 0 {
+					t.Fatalf("created %+v", l)
+				}
+				if o := h.s.Outbox(); len(o) != 0 {
+					t.Fatalf("sent %d message(s)", len(o))
+				}
+				return
+			}
+			if r.status != http.StatusOK {
+				t.Fatalf("%d %s", r.status, r.body)
+			}
+			// The enrollment is bound to the token's client: it confirms there.
+			code, _ := h.s.LastCode("+14155550177")
+			confirm := h.mfaGrant(base, GrantMFAOOB, url.Values{"mfa_token": {tok}, "oob_code": {r.json(t)["oob_code"].(string)}, "binding_code": {code}})
+			if confirm.status != http.StatusOK {
+				t.Fatalf("confirm %d %s", confirm.status, confirm.body)
+			}
+		})
+	}
+}

@@ -246,6 +246,7 @@ type mfaSubject struct {
 	audience string
 	scope    string
 	authTime time.Time
+	jwt      bool // an /mfa/ access token rather than an opaque mfa_token
 }
 
 // resolveMFAToken applies the reference §1.4 table for the MFA grants.
@@ -276,7 +277,7 @@ func (s *Server) resolveMFAToken(r *http.Request, c *client, tok string) (*mfaSu
 		if cl.Azp != c.id && jwtMFATokenWrongClientIsMalformed {
 			return nil, malformed
 		}
-		return &mfaSubject{sub: cl.Sub, audience: s.MFAAudience(), scope: cl.Scope, authTime: s.clock.Now()}, nil
+		return &mfaSubject{sub: cl.Sub, audience: s.MFAAudience(), scope: cl.Scope, authTime: s.clock.Now(), jwt: true}, nil
 	}
 	sub, clientID, terr := s.tenant.LookupMFAToken(tok)
 	if terr != nil {
@@ -315,15 +316,33 @@ func (s *Server) grantMFA(r *http.Request, c *client, p url.Values, gt string) (
 	if e != nil {
 		return nil, e
 	}
+	malformed := newAPIError(http.StatusUnauthorized, ErrCodeInvalidGrant, descMalformedMFAToken)
 	u, ok := s.User(subj.sub)
 	if !ok {
-		return nil, newAPIError(http.StatusUnauthorized, ErrCodeInvalidGrant, descMalformedMFAToken)
+		return nil, malformed
+	}
+	if subj.jwt && jwtMFATokenConfirmsEnrollmentOnly {
+		// The /mfa/ access token only confirms an enrollment (reference §1.4).
+		switch {
+		case !hasScope(subj.scope, ScopeEnroll),
+			gt == GrantMFARecoveryCode,
+			gt == GrantMFAOOB && s.tenant.IsChallengeOOBCode(u.ID, c.id, p.Get("oob_code")):
+			return nil, malformed
+		}
 	}
 	var newCode string
 	var terr *tenant.Error
 	switch gt {
 	case GrantMFAOTP:
-		terr = s.tenant.VerifyOTP(u.ID, p.Get("otp"))
+		// An /mfa/ access token confirms an enrollment; an opaque mfa_token
+		// answers a challenge when the user is enrolled (the predicate of
+		// "User is already enrolled" at associate) and otherwise confirms
+		// the first enrollment of a login.
+		if subj.jwt || !s.tenant.HasActiveFactor(u.ID) {
+			terr = s.tenant.ConfirmPendingOTP(u.ID, p.Get("otp"))
+		} else {
+			terr = s.tenant.VerifyActiveOTP(u.ID, p.Get("otp"))
+		}
 	case GrantMFAOOB:
 		terr = s.tenant.VerifyOOB(u.ID, c.id, p.Get("oob_code"), p.Get("binding_code"))
 	case GrantMFARecoveryCode:

@@ -283,3 +283,206 @@ func TestTokenBodies(t *testing.T) {
 		})
 	}
 }
+
+// listedActive returns the "active" member of authenticator id in GET
+// /mfa/authenticators answered to a fresh /mfa/ access token of sub.
+func (h *harness) listedActive(base, sub, id string) bool {
+	h.t.Helper()
+	tok, err := h.s.IssueAccessToken(sub, TokenOptions{})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	r := h.get(base, "/mfa/authenticators", tok)
+	if r.status != http.StatusOK {
+		h.t.Fatalf("list %d %s", r.status, r.body)
+	}
+	for _, a := range r.jsonArray(h.t) {
+		if a["id"] == id {
+			return a["active"] == true
+		}
+	}
+	h.t.Fatalf("%s not listed: %s", id, r.body)
+	return false
+}
+
+// TestMFAOTPConfirmOrChallenge: grant mfa-otp confirms the newest pending
+// totp when its mfa_token is an /mfa/ access token, or an opaque mfa_token
+// of a user not enrolled yet; it answers a challenge with active totps only
+// when the mfa_token is the opaque one of an enrolled user. A code of the
+// other kind is "Invalid otp_code." and changes nothing.
+func TestMFAOTPConfirmOrChallenge(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name       string
+		enrolled   bool // the user has an active totp (else none)
+		opaque     bool // mfa_token is an opaque mfa_token, else an /mfa/ access token
+		usePending bool // the code is the pending totp's, else the active one's
+		ok         bool
+	}{
+		{"JWT, active totp's code at enrollment confirm", true, false, false, false},
+		{"JWT, pending totp's code", true, false, true, true},
+		{"JWT, first enrollment", false, false, true, true},
+		{"opaque, enrolled user, pending totp's code at challenge", true, true, true, false},
+		{"opaque, enrolled user, active totp's code", true, true, false, true},
+		{"opaque, first enrollment during login", false, true, true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			base := h.s.URL()
+			var activeID string
+			if tc.enrolled {
+				a, err := h.s.SeedAuthenticator(aliceID, FactorOTP, SeedOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				activeID = a.ID
+			}
+			jwt, err := h.s.IssueAccessToken(aliceID, TokenOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok := jwt
+			if tc.opaque {
+				tok = h.s.IssueMFAToken(aliceID, testClientID)
+			}
+			assocTok := jwt
+			if !tc.enrolled {
+				assocTok = tok // an opaque mfa_token may associate the first factor
+			}
+			if r := h.postJSON(base, "/mfa/associate", assocTok, map[string]any{"authenticator_types": []string{"otp"}}); r.status != http.StatusOK {
+				t.Fatalf("associate %d %s", r.status, r.body)
+			}
+			pendingID := h.pendingID(aliceID, "totp|")
+			code := h.totp(pendingID)
+			if !tc.usePending {
+				code = h.totp(activeID)
+				if code == h.totp(pendingID) {
+					t.Skip("the two totps show the same code at this instant")
+				}
+			}
+			r := h.mfaGrant(base, GrantMFAOTP, url.Values{"mfa_token": {tok}, "otp": {code}})
+			wantConfirmed := tc.ok && tc.usePending
+			if tc.ok {
+				if r.status != http.StatusOK {
+					t.Fatalf("%d %s", r.status, r.body)
+				}
+			} else {
+				wantError(t, r, 403, "invalid_grant", "Invalid otp_code.")
+			}
+			if got := h.listedActive(base, aliceID, pendingID); got != wantConfirmed {
+				t.Fatalf("pending totp active = %v, want %v", got, wantConfirmed)
+			}
+		})
+	}
+}
+
+// TestMFAJWTOnlyConfirmsEnrollment: the /mfa/ access token is an mfa_token
+// only to confirm an enrollment (jwtMFATokenConfirmsEnrollmentOnly): grants
+// mfa-otp and mfa-oob with an oob_code of /mfa/associate, with the enroll
+// scope. Anything else is 401 invalid_grant "Malformed mfa_token" and
+// changes nothing.
+func TestMFAJWTOnlyConfirmsEnrollment(t *testing.T) {
+	t.Parallel()
+	const phone = "+14155550142"
+	const recovery = "MZCRK3YX5V3AKNNYY6JEBQCL"
+	noEnroll := TokenOptions{Scope: ScopeReadAuthenticators + " " + ScopeRemoveAuthenticators}
+	for _, tc := range []struct {
+		name  string
+		grant string
+		tok   TokenOptions
+		oob   string // "enroll": the associate's oob_code; "challenge": one from /mfa/challenge
+		ok    bool
+	}{
+		{"mfa-recovery-code", GrantMFARecoveryCode, TokenOptions{}, "", false},
+		{"mfa-otp without enroll", GrantMFAOTP, noEnroll, "", false},
+		{"mfa-oob without enroll", GrantMFAOOB, noEnroll, "enroll", false},
+		{"mfa-oob with a challenge's oob_code", GrantMFAOOB, TokenOptions{}, "challenge", false},
+		{"mfa-otp with enroll", GrantMFAOTP, TokenOptions{}, "", true},
+		{"mfa-oob with enroll and the associate's oob_code", GrantMFAOOB, TokenOptions{}, "enroll", true},
+		{"mfa-otp with only enroll", GrantMFAOTP, TokenOptions{Scope: ScopeEnroll}, "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			base := h.s.URL()
+			// Alice is enrolled (sms, recovery code) and enrolls a totp and an email.
+			if _, err := h.s.SeedAuthenticator(aliceID, FactorSMS, SeedOptions{Phone: phone}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := h.s.SeedAuthenticator(aliceID, FactorRecoveryCode, SeedOptions{RecoveryCode: recovery}); err != nil {
+				t.Fatal(err)
+			}
+			full, err := h.s.IssueAccessToken(aliceID, TokenOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			jwt, err := h.s.IssueAccessToken(aliceID, tc.tok)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := url.Values{"mfa_token": {jwt}}
+			var pendingID string
+			switch tc.grant {
+			case GrantMFARecoveryCode:
+				v.Set("recovery_code", recovery)
+			case GrantMFAOTP:
+				if r := h.postJSON(base, "/mfa/associate", full, map[string]any{"authenticator_types": []string{"otp"}}); r.status != http.StatusOK {
+					t.Fatalf("associate %d %s", r.status, r.body)
+				}
+				pendingID = h.pendingID(aliceID, "totp|")
+				v.Set("otp", h.totp(pendingID))
+			case GrantMFAOOB:
+				r := h.postJSON(base, "/mfa/associate", full, map[string]any{
+					"authenticator_types": []string{"oob"}, "oob_channels": []string{"email"}, "email": "alice.mfa@example.com"})
+				if r.status != http.StatusOK {
+					t.Fatalf("associate %d %s", r.status, r.body)
+				}
+				pendingID = h.pendingID(aliceID, "email|")
+				v.Set("oob_code", r.json(t)["oob_code"].(string))
+				code, _ := h.s.LastCode("alice.mfa@example.com")
+				if tc.oob == "challenge" {
+					ch := h.postJSON(base, "/mfa/challenge", "", map[string]any{"client_id": testClientID, "client_secret": testSecret,
+						"mfa_token": h.s.IssueMFAToken(aliceID, testClientID), "challenge_type": "oob", "authenticator_id": smsID(t, h)})
+					if ch.status != http.StatusOK {
+						t.Fatalf("challenge %d %s", ch.status, ch.body)
+					}
+					v.Set("oob_code", ch.json(t)["oob_code"].(string))
+					code, _ = h.s.LastCode(phone)
+				}
+				v.Set("binding_code", code)
+			}
+			r := h.mfaGrant(base, tc.grant, v)
+			if tc.ok {
+				if r.status != http.StatusOK {
+					t.Fatalf("%d %s", r.status, r.body)
+				}
+			} else {
+				wantError(t, r, 401, "invalid_grant", "Malformed mfa_token")
+			}
+			if pendingID != "" {
+				if got := h.listedActive(base, aliceID, pendingID); got != tc.ok {
+					t.Fatalf("pending %s active = %v, want %v", pendingID, got, tc.ok)
+				}
+			}
+			if tc.grant == GrantMFARecoveryCode {
+				// The recovery code was not used up: it still answers a login challenge.
+				r := h.mfaGrant(base, GrantMFARecoveryCode, url.Values{"mfa_token": {h.s.IssueMFAToken(aliceID, testClientID)}, "recovery_code": {recovery}})
+				if r.status != http.StatusOK {
+					t.Fatalf("recovery code after the refusal: %d %s", r.status, r.body)
+				}
+			}
+		})
+	}
+}
+
+func smsID(t *testing.T, h *harness) string {
+	t.Helper()
+	for _, a := range h.s.Authenticators(aliceID) {
+		if strings.HasPrefix(a.ID, "sms|") && a.Active {
+			return a.ID
+		}
+	}
+	t.Fatal("no active sms")
+	return ""
+}

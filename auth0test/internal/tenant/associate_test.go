@@ -274,7 +274,7 @@ func TestRecoveryCodeIssuedOnce(t *testing.T) {
 	confirmTOTP := step{do: func(t *testing.T, tn *Tenant, clk *fakeClock) {
 		t.Helper()
 		a := pendingTOTP(t, tn, alice)
-		noErr(t, tn.VerifyOTP(alice, rfc6238(secretOf(t, tn, a.ID), clk.Now())))
+		noErr(t, tn.ConfirmPendingOTP(alice, rfc6238(secretOf(t, tn, a.ID), clk.Now())))
 	}}
 	advance := func(d time.Duration) step {
 		return step{do: func(_ *testing.T, _ *Tenant, clk *fakeClock) { clk.Advance(d) }}
@@ -318,7 +318,7 @@ func TestRecoveryCodeActivatedWithFactor(t *testing.T) {
 	tn, clk := newTestTenant(t)
 	res, err := tn.Associate(alice, client, reqOTP, false)
 	noErr(t, err)
-	noErr(t, tn.VerifyOTP(alice, rfc6238(res.Secret, clk.Now())))
+	noErr(t, tn.ConfirmPendingOTP(alice, rfc6238(res.Secret, clk.Now())))
 	rc := byPrefix(tn.List(alice), "recovery-code")
 	if len(rc) != 1 || !rc[0].Active {
 		t.Fatalf("recovery code = %+v", rc)
@@ -440,7 +440,7 @@ func TestMaxFailedEnrollments(t *testing.T) {
 		_, err := tn.Associate(alice, client, reqOTP, false)
 		noErr(t, err)
 		for range maxFailedEnrollments - 1 {
-			wantErr(t, tn.VerifyOTP(alice, "000000x"), http.StatusForbidden, "invalid_grant", "Invalid otp_code.")
+			wantErr(t, tn.ConfirmPendingOTP(alice, "000000x"), http.StatusForbidden, "invalid_grant", "Invalid otp_code.")
 			clk.Advance(failedCodes.every) // keep the failure bucket from emptying
 		}
 		_, err = tn.Associate(alice, client, reqOTP, false)
@@ -468,7 +468,7 @@ func TestMaxFailedEnrollments(t *testing.T) {
 			t.Fatal(err)
 		}
 		for range 60 {
-			wantErr(t, tn.VerifyOTP(alice, "x"), http.StatusForbidden, "invalid_grant", "Invalid otp_code.")
+			wantErr(t, tn.VerifyActiveOTP(alice, "x"), http.StatusForbidden, "invalid_grant", "Invalid otp_code.")
 			clk.Advance(failedCodes.every)
 		}
 		_, err := tn.Associate(alice, client, reqOTP, false)
@@ -483,7 +483,7 @@ func TestMaxFailedEnrollments(t *testing.T) {
 				t.Fatalf("associate %d: %v", i+1, err)
 			}
 			a := pendingTOTP(t, tn, alice)
-			noErr(t, tn.VerifyOTP(alice, rfc6238(secretOf(t, tn, a.ID), clk.Now())))
+			noErr(t, tn.ConfirmPendingOTP(alice, rfc6238(secretOf(t, tn, a.ID), clk.Now())))
 		}
 	})
 }

@@ -475,7 +475,7 @@ func TestConcurrency(t *testing.T) {
 			var inner sync.WaitGroup
 			for range racers {
 				inner.Go(func() {
-					if tn.VerifyOTP(id, code) == nil {
+					if tn.ConfirmPendingOTP(id, code) == nil {
 						wins.Add(1)
 					}
 					tn.List(id)

@@ -28,9 +28,11 @@
 //	for _, a := range tn.List("auth0|alice") {
 //		if a.AuthenticatorType == "otp" && !a.Active {
 //			code, _ := tn.TOTPCode(a.ID)
-//			_ = tn.VerifyOTP("auth0|alice", code) // nil: active now, with the recovery code
+//			_ = tn.ConfirmPendingOTP("auth0|alice", code) // nil: active now, with the recovery code
 //		}
 //	}
+//	// Confirming tries only the newest pending totp; answering a challenge
+//	// (VerifyActiveOTP) tries only active ones.
 //
 //	// SMS: the code lands in the outbox; confirm with oob_code + binding_code.
 //	res, _ = tn.Associate("auth0|alice", clientID, tenant.AssociateRequest{
@@ -48,7 +50,7 @@
 //	tok := tn.IssueMFAToken("auth0|alice", clientID)
 //	user, client, _ := tn.LookupMFAToken(tok)
 //	ch, _ := tn.Challenge(user, client, []string{"otp", "oob"}, "")
-//	_ = ch.ChallengeType // "otp": then VerifyOTP
+//	_ = ch.ChallengeType // "otp": then VerifyActiveOTP
 //
 // Tests can also create active authenticators directly with
 // SeedAuthenticator and read secrets with TOTPSecret, TOTPCode and

@@ -109,14 +109,17 @@ func matchTOTP(a *authn, code string, now time.Time) bool {
 	return false
 }
 
-// VerifyOTP checks an OTP (grant mfa-otp). When the user has a pending totp
-// (not a push companion) the newest one is tried first, and success
-// activates it with its pair and the pending recovery code; otherwise, or
-// when that does not match, the user's active totps are tried (a challenge)
-// and success sets LastAuth. A code is accepted once per authenticator.
-// Failures draw on the user's failed-code bucket (429 too_many_attempts when
-// empty) and count as failed enrollments when a pending totp was tried.
-func (t *Tenant) VerifyOTP(userID, otp string) *Error {
+// ConfirmPendingOTP confirms a TOTP enrollment (grant mfa-otp with an /mfa/
+// access token, or with the opaque mfa_token of a user who is not enrolled
+// yet; the enrollment step of Universal Login). Only the user's newest
+// pending totp that is not a push companion is tried (confirmNewestPendingTOTP);
+// success activates it with its pair and the pending recovery code. Active
+// totps are never tried: a code of the authenticator app the user already
+// has does not confirm a new one (reference §7.2: "check TOTP against the
+// latest pending totp; on success activate it"). A failure draws on the
+// user's failed-code bucket (429 too_many_attempts when empty) and, when a
+// pending totp was tried, counts as a failed enrollment.
+func (t *Tenant) ConfirmPendingOTP(userID, otp string) *Error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
@@ -137,6 +140,31 @@ func (t *Tenant) VerifyOTP(userID, otp string) *Error {
 		st.activate(target.group)
 		return nil
 	}
+	st.failures.take(failedCodes, now)
+	if target != nil {
+		st.enrollEvents = append(st.enrollEvents, enrollEvent{at: now, group: target.group, failure: true})
+	}
+	return errInvalidOTP()
+}
+
+// VerifyActiveOTP answers an OTP challenge (grant mfa-otp with the opaque
+// mfa_token of an enrolled user; the challenge step of Universal Login):
+// only the user's active totps (push companions included) are tried, and
+// success sets LastAuth. Pending totps are never tried: an unconfirmed
+// authenticator is not a factor. A code is accepted once per authenticator.
+// A failure draws on the user's failed-code bucket (429 too_many_attempts
+// when empty).
+func (t *Tenant) VerifyActiveOTP(userID, otp string) *Error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.now()
+	st := t.user(userID, now)
+	if st == nil {
+		return errInvalidOTP()
+	}
+	if wait := st.failures.wait(failedCodes, now); wait > 0 {
+		return errTooManyAttempts(wait)
+	}
 	for _, a := range st.auths {
 		if a.kind == kindTOTP && a.active && matchTOTP(a, otp, now) {
 			a.lastAuth = &now
@@ -144,9 +172,6 @@ func (t *Tenant) VerifyOTP(userID, otp string) *Error {
 		}
 	}
 	st.failures.take(failedCodes, now)
-	if target != nil {
-		st.enrollEvents = append(st.enrollEvents, enrollEvent{at: now, group: target.group, failure: true})
-	}
 	return errInvalidOTP()
 }
 
@@ -216,6 +241,17 @@ func (t *Tenant) VerifyOOB(userID, clientID, oobCode, bindingCode string) *Error
 		a.lastAuth = &now
 	}
 	return nil
+}
+
+// IsChallengeOOBCode reports whether oobCode is an oob_code of the user and
+// client that a challenge issued (POST /mfa/challenge, the login challenge
+// page) rather than POST /mfa/associate (an enrollment). Unknown codes and
+// codes of another user or client report false: VerifyOOB answers those.
+func (t *Tenant) IsChallengeOOBCode(userID, clientID, oobCode string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	rec := t.oobCodes[sealedKey(oobCode)]
+	return rec != nil && rec.userID == userID && rec.clientID == clientID && !rec.enrollment
 }
 
 // VerifyRecoveryCode checks the user's active recovery code (grant

@@ -17,7 +17,7 @@ func seedOTP(t *testing.T, tn *Tenant, user string) (Authenticator, string) {
 	return a, secretOf(t, tn, a.ID)
 }
 
-func TestVerifyOTPWindow(t *testing.T) {
+func TestVerifyActiveOTPWindow(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
@@ -42,7 +42,7 @@ func TestVerifyOTPWindow(t *testing.T) {
 			tn, clk := newTestTenant(t)
 			a, secret := seedOTP(t, tn, alice)
 			clk.Advance(tc.clockAt)
-			err := tn.VerifyOTP(alice, rfc6238(secret, t0.Add(tc.codeAt)))
+			err := tn.VerifyActiveOTP(alice, rfc6238(secret, t0.Add(tc.codeAt)))
 			if tc.ok {
 				noErr(t, err)
 				got, _ := find(tn.List(alice), a.ID)
@@ -56,7 +56,7 @@ func TestVerifyOTPWindow(t *testing.T) {
 	}
 }
 
-func TestVerifyOTPSingleUse(t *testing.T) {
+func TestVerifyActiveOTPSingleUse(t *testing.T) {
 	t.Parallel()
 	tn, clk := newTestTenant(t)
 	_, secret := seedOTP(t, tn, alice)
@@ -67,21 +67,21 @@ func TestVerifyOTPSingleUse(t *testing.T) {
 	}
 
 	now := code(0)
-	noErr(t, tn.VerifyOTP(alice, now))
-	invalid(tn.VerifyOTP(alice, now)) // replay, same step
-	invalid(tn.VerifyOTP(alice, code(-30*time.Second)))
-	noErr(t, tn.VerifyOTP(alice, code(30*time.Second))) // a later step is fine
+	noErr(t, tn.VerifyActiveOTP(alice, now))
+	invalid(tn.VerifyActiveOTP(alice, now)) // replay, same step
+	invalid(tn.VerifyActiveOTP(alice, code(-30*time.Second)))
+	noErr(t, tn.VerifyActiveOTP(alice, code(30*time.Second))) // a later step is fine
 	clk.Advance(30 * time.Second)
-	invalid(tn.VerifyOTP(alice, code(0))) // this step was already used (ahead of time)
+	invalid(tn.VerifyActiveOTP(alice, code(0))) // this step was already used (ahead of time)
 	clk.Advance(30 * time.Second)
-	noErr(t, tn.VerifyOTP(alice, code(0)))
+	noErr(t, tn.VerifyActiveOTP(alice, code(0)))
 	// Malformed codes are just wrong.
 	for _, c := range []string{"", "12345", "1234567", "abcdef", " " + code(0)} {
-		invalid(tn.VerifyOTP(alice, c))
+		invalid(tn.VerifyActiveOTP(alice, c))
 	}
 }
 
-func TestVerifyOTPPerAuthenticatorReplay(t *testing.T) {
+func TestVerifyActiveOTPPerAuthenticatorReplay(t *testing.T) {
 	t.Parallel()
 	tn, clk := newTestTenant(t)
 	// Two authenticators sharing a secret: each accepts the code once.
@@ -91,9 +91,9 @@ func TestVerifyOTPPerAuthenticatorReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := rfc6238(secret, clk.Now())
-	noErr(t, tn.VerifyOTP(alice, c))
-	noErr(t, tn.VerifyOTP(alice, c))
-	wantErr(t, tn.VerifyOTP(alice, c), http.StatusForbidden, "invalid_grant", "Invalid otp_code.")
+	noErr(t, tn.VerifyActiveOTP(alice, c))
+	noErr(t, tn.VerifyActiveOTP(alice, c))
+	wantErr(t, tn.VerifyActiveOTP(alice, c), http.StatusForbidden, "invalid_grant", "Invalid otp_code.")
 	la, _ := find(tn.List(alice), a.ID)
 	lb, _ := find(tn.List(alice), b.ID)
 	if la.LastAuth == nil || lb.LastAuth == nil {
@@ -111,8 +111,8 @@ func TestConfirmPendingTOTP(t *testing.T) {
 		clk.Advance(time.Second)
 		second, err := tn.Associate(alice, client, reqOTP, false)
 		noErr(t, err)
-		wantErr(t, tn.VerifyOTP(alice, rfc6238(first.Secret, clk.Now())), http.StatusForbidden, "invalid_grant", "Invalid otp_code.")
-		noErr(t, tn.VerifyOTP(alice, rfc6238(second.Secret, clk.Now())))
+		wantErr(t, tn.ConfirmPendingOTP(alice, rfc6238(first.Secret, clk.Now())), http.StatusForbidden, "invalid_grant", "Invalid otp_code.")
+		noErr(t, tn.ConfirmPendingOTP(alice, rfc6238(second.Secret, clk.Now())))
 		totps := byPrefix(tn.List(alice), "totp")
 		if len(totps) != 2 || totps[0].Active || !totps[1].Active {
 			t.Fatalf("totps = %+v", totps)
@@ -124,13 +124,13 @@ func TestConfirmPendingTOTP(t *testing.T) {
 			t.Fatal("confirmation set last_auth")
 		}
 	})
-	t.Run("an active totp still passes while one is pending", func(t *testing.T) {
+	t.Run("a challenge with the active totp leaves the pending one pending", func(t *testing.T) {
 		t.Parallel()
 		tn, clk := newTestTenant(t)
 		active, secret := seedOTP(t, tn, alice)
 		_, err := tn.Associate(alice, client, reqOTP, false)
 		noErr(t, err)
-		noErr(t, tn.VerifyOTP(alice, rfc6238(secret, clk.Now())))
+		noErr(t, tn.VerifyActiveOTP(alice, rfc6238(secret, clk.Now())))
 		if p := pendingTOTP(t, tn, alice); p.Active {
 			t.Fatal("pending totp activated by the other totp's code")
 		}
@@ -144,9 +144,139 @@ func TestConfirmPendingTOTP(t *testing.T) {
 		_, err := tn.Associate(alice, client, reqPush, false)
 		noErr(t, err)
 		companion := byPrefix(tn.List(alice), "totp")[0]
-		wantErr(t, tn.VerifyOTP(alice, rfc6238(secretOf(t, tn, companion.ID), clk.Now())),
+		wantErr(t, tn.ConfirmPendingOTP(alice, rfc6238(secretOf(t, tn, companion.ID), clk.Now())),
 			http.StatusForbidden, "invalid_grant", "Invalid otp_code.")
 	})
+}
+
+// TestConfirmAndChallengeOTPAreSeparate: confirming an enrollment tries only
+// the newest pending totp and answering a challenge only the active ones, so
+// a code of the user's existing authenticator app never confirms a new one
+// and an unconfirmed authenticator never passes a challenge.
+func TestConfirmAndChallengeOTPAreSeparate(t *testing.T) {
+	t.Parallel()
+	const (
+		confirm   = "confirm"
+		challenge = "challenge"
+	)
+	tests := []struct {
+		name       string
+		seed       Factor // the user's active factor: FactorOTP or FactorPush (its companion totp)
+		noPending  bool   // no pending totp is associated
+		op         string
+		usePending bool // the code is the pending totp's, else the active one's
+		ok         bool
+		wantActive bool // the pending totp is active afterwards
+		lastAuth   bool // the active totp's last_auth is set
+		failedEnr  int  // failed-enrollment events recorded
+	}{
+		{"confirm with the active totp's code", FactorOTP, false, confirm, false, false, false, false, 1},
+		{"confirm with the active push companion's code", FactorPush, false, confirm, false, false, false, false, 1},
+		{"confirm with the pending totp's code", FactorOTP, false, confirm, true, true, true, false, 0},
+		{"confirm with no pending totp", FactorOTP, true, confirm, false, false, false, false, 0},
+		{"challenge with the pending totp's code", FactorOTP, false, challenge, true, false, false, false, 0},
+		{"challenge with the active totp's code", FactorOTP, false, challenge, false, true, false, true, 0},
+		{"challenge with the active push companion's code", FactorPush, false, challenge, false, true, false, true, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tn, clk := newTestTenant(t)
+			seeded, err := tn.SeedAuthenticator(alice, tc.seed, SeedOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			activeSecret := secretOf(t, tn, seeded.ID)
+			var activeTOTP Authenticator
+			for _, a := range byPrefix(tn.List(alice), "totp") {
+				if a.Active {
+					activeTOTP = a
+				}
+			}
+			var pendingSecret string
+			if !tc.noPending {
+				res, e := tn.Associate(alice, client, reqOTP, false)
+				noErr(t, e)
+				pendingSecret = res.Secret
+			}
+			code := rfc6238(activeSecret, clk.Now())
+			if tc.usePending {
+				code = rfc6238(pendingSecret, clk.Now())
+			}
+			var got *Error
+			if tc.op == confirm {
+				got = tn.ConfirmPendingOTP(alice, code)
+			} else {
+				got = tn.VerifyActiveOTP(alice, code)
+			}
+			if tc.ok {
+				noErr(t, got)
+			} else {
+				wantErr(t, got, http.StatusForbidden, "invalid_grant", "Invalid otp_code.")
+			}
+			if !tc.noPending {
+				var pending Authenticator
+				for _, a := range byPrefix(tn.List(alice), "totp") {
+					if a.ID != activeTOTP.ID {
+						pending = a
+					}
+				}
+				if pending.Active != tc.wantActive {
+					t.Fatalf("pending totp active = %v, want %v", pending.Active, tc.wantActive)
+				}
+				rc := byPrefix(tn.List(alice), "recovery-code")
+				if len(rc) != 1 || rc[0].Active != tc.wantActive {
+					t.Fatalf("recovery code = %+v, want active %v", rc, tc.wantActive)
+				}
+			}
+			if a, _ := find(tn.List(alice), activeTOTP.ID); (a.LastAuth != nil) != tc.lastAuth {
+				t.Fatalf("active totp last_auth = %v, want set: %v", a.LastAuth, tc.lastAuth)
+			}
+			tn.mu.Lock()
+			failed := 0
+			for _, e := range tn.users[alice].enrollEvents {
+				if e.failure {
+					failed++
+				}
+			}
+			tn.mu.Unlock()
+			if failed != tc.failedEnr {
+				t.Fatalf("failed enrollments = %d, want %d", failed, tc.failedEnr)
+			}
+		})
+	}
+}
+
+// TestIsChallengeOOBCode tells the oob_codes of challenges from those of
+// enrollments (the /mfa/ access token may only confirm the latter).
+func TestIsChallengeOOBCode(t *testing.T) {
+	t.Parallel()
+	tn, _ := newTestTenant(t)
+	if _, err := tn.SeedAuthenticator(alice, FactorSMS, SeedOptions{Phone: phone}); err != nil {
+		t.Fatal(err)
+	}
+	enroll, err := tn.Associate(alice, client, reqEmail, false)
+	noErr(t, err)
+	ch, err := tn.Challenge(alice, client, []string{"oob"}, "")
+	noErr(t, err)
+	tests := []struct {
+		name, user, client, code string
+		want                     bool
+	}{
+		{"challenge code", alice, client, ch.OOBCode, true},
+		{"enrollment code", alice, client, enroll.OOBCode, false},
+		{"challenge code, another client", alice, "client-2", ch.OOBCode, false},
+		{"challenge code, another user", bob, client, ch.OOBCode, false},
+		{"unknown code", alice, client, "Fe26.2*nope", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tn.IsChallengeOOBCode(tc.user, tc.client, tc.code); got != tc.want {
+				t.Fatalf("IsChallengeOOBCode = %v, want %v", got, tc.want)
+			}
+		})
+	}
 }
 
 func TestFailureBucket(t *testing.T) {
@@ -163,23 +293,38 @@ func TestFailureBucket(t *testing.T) {
 		tn, clk := newTestTenant(t)
 		_, secret := seedOTP(t, tn, alice)
 		for range 10 {
-			wantErr(t, tn.VerifyOTP(alice, "000000x"), http.StatusForbidden, "invalid_grant", "Invalid otp_code.")
+			wantErr(t, tn.VerifyActiveOTP(alice, "000000x"), http.StatusForbidden, "invalid_grant", "Invalid otp_code.")
 		}
-		tooMany(t, tn.VerifyOTP(alice, rfc6238(secret, clk.Now())), 6*time.Minute) // even the right code
+		tooMany(t, tn.VerifyActiveOTP(alice, rfc6238(secret, clk.Now())), 6*time.Minute) // even the right code
 		clk.Advance(6*time.Minute - time.Second)
-		tooMany(t, tn.VerifyOTP(alice, rfc6238(secret, clk.Now())), time.Second)
+		tooMany(t, tn.VerifyActiveOTP(alice, rfc6238(secret, clk.Now())), time.Second)
 		clk.Advance(time.Second)
-		noErr(t, tn.VerifyOTP(alice, rfc6238(secret, clk.Now()))) // success costs nothing
-		wantErr(t, tn.VerifyOTP(alice, "x"), http.StatusForbidden, "invalid_grant", "Invalid otp_code.")
-		tooMany(t, tn.VerifyOTP(alice, "x"), 6*time.Minute)
+		noErr(t, tn.VerifyActiveOTP(alice, rfc6238(secret, clk.Now()))) // success costs nothing
+		wantErr(t, tn.VerifyActiveOTP(alice, "x"), http.StatusForbidden, "invalid_grant", "Invalid otp_code.")
+		tooMany(t, tn.VerifyActiveOTP(alice, "x"), 6*time.Minute)
 		clk.Advance(60 * time.Minute) // ten tokens back
 		for range 10 {
-			wantErr(t, tn.VerifyOTP(alice, "x"), http.StatusForbidden, "invalid_grant", "Invalid otp_code.")
+			wantErr(t, tn.VerifyActiveOTP(alice, "x"), http.StatusForbidden, "invalid_grant", "Invalid otp_code.")
 		}
-		tooMany(t, tn.VerifyOTP(alice, "x"), 6*time.Minute)
+		tooMany(t, tn.VerifyActiveOTP(alice, "x"), 6*time.Minute)
 		// Another user's bucket is untouched.
 		_, bobSecret := seedOTP(t, tn, bob)
-		noErr(t, tn.VerifyOTP(bob, rfc6238(bobSecret, clk.Now())))
+		noErr(t, tn.VerifyActiveOTP(bob, rfc6238(bobSecret, clk.Now())))
+	})
+	t.Run("confirm and challenge share the otp bucket", func(t *testing.T) {
+		t.Parallel()
+		tn, clk := newTestTenant(t)
+		_, secret := seedOTP(t, tn, alice)
+		res, err := tn.Associate(alice, client, reqOTP, false)
+		noErr(t, err)
+		for range 5 {
+			wantErr(t, tn.ConfirmPendingOTP(alice, "x"), http.StatusForbidden, "invalid_grant", "Invalid otp_code.")
+			wantErr(t, tn.VerifyActiveOTP(alice, "x"), http.StatusForbidden, "invalid_grant", "Invalid otp_code.")
+		}
+		tooMany(t, tn.ConfirmPendingOTP(alice, rfc6238(res.Secret, clk.Now())), 6*time.Minute)
+		tooMany(t, tn.VerifyActiveOTP(alice, rfc6238(secret, clk.Now())), 6*time.Minute)
+		clk.Advance(6 * time.Minute)
+		noErr(t, tn.ConfirmPendingOTP(alice, rfc6238(res.Secret, clk.Now())))
 	})
 	t.Run("binding codes share the otp bucket", func(t *testing.T) {
 		t.Parallel()
@@ -188,12 +333,12 @@ func TestFailureBucket(t *testing.T) {
 		res, err := tn.Associate(alice, client, reqSMS, false)
 		noErr(t, err)
 		for range 5 {
-			wantErr(t, tn.VerifyOTP(alice, "x"), http.StatusForbidden, "invalid_grant", "Invalid otp_code.")
+			wantErr(t, tn.VerifyActiveOTP(alice, "x"), http.StatusForbidden, "invalid_grant", "Invalid otp_code.")
 			wantErr(t, tn.VerifyOOB(alice, client, res.OOBCode, "999999x"), http.StatusForbidden, "invalid_grant", "Invalid binding_code.")
 		}
 		code, _ := tn.LastCode(phone)
 		tooMany(t, tn.VerifyOOB(alice, client, res.OOBCode, code), 6*time.Minute)
-		tooMany(t, tn.VerifyOTP(alice, rfc6238(secret, clk.Now())), 6*time.Minute)
+		tooMany(t, tn.VerifyActiveOTP(alice, rfc6238(secret, clk.Now())), 6*time.Minute)
 		// Recovery codes have their own bucket.
 		if _, err := tn.SeedAuthenticator(alice, FactorRecoveryCode, SeedOptions{}); err != nil {
 			t.Fatal(err)
@@ -202,7 +347,7 @@ func TestFailureBucket(t *testing.T) {
 		_, e := tn.VerifyRecoveryCode(alice, rc)
 		noErr(t, e)
 		clk.Advance(6 * time.Minute)
-		noErr(t, tn.VerifyOTP(alice, rfc6238(secret, clk.Now())))
+		noErr(t, tn.VerifyActiveOTP(alice, rfc6238(secret, clk.Now())))
 	})
 	t.Run("recovery codes: 10 burst, 10 per hour", func(t *testing.T) {
 		t.Parallel()
@@ -217,7 +362,7 @@ func TestFailureBucket(t *testing.T) {
 		}
 		_, err := tn.VerifyRecoveryCode(alice, "M67LWV6ZJGNDUGH43BADW46N")
 		tooMany(t, err, 6*time.Minute)
-		noErr(t, tn.VerifyOTP(alice, rfc6238(secret, clk.Now()))) // the otp bucket is separate
+		noErr(t, tn.VerifyActiveOTP(alice, rfc6238(secret, clk.Now()))) // the otp bucket is separate
 		clk.Advance(6 * time.Minute)
 		_, err = tn.VerifyRecoveryCode(alice, "M67LWV6ZJGNDUGH43BADW46N")
 		noErr(t, err)

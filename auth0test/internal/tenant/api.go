@@ -33,9 +33,9 @@ const (
 
 // Settings is the tenant's MFA configuration.
 //
-// Factors says which factors are enabled; a nil map enables none. Recovery
-// codes are enabled when RecoveryCodes is true or Factors[FactorRecoveryCode]
-// is true. Empty FriendlyName and GuardianURL take defaults (see
+// Factors says which factors are enabled; a nil map enables none.
+// RecoveryCodes is the one switch for recovery codes (a Factors entry for
+// them changes nothing). Empty FriendlyName and GuardianURL take defaults (see
 // DefaultSettings).
 type Settings struct {
 	Factors       map[Factor]bool

@@ -17,7 +17,7 @@ const (
 	EventEnrollStarted   EventKind = "enroll_started"    // an enrollment was started (associate)
 	EventFactorAdded     EventKind = "factor_added"      // an enrollment was confirmed
 	EventFactorRemoved   EventKind = "factor_removed"    // a factor (or a pair) was removed
-	EventConfirmFailed   EventKind = "confirm_failed"    // a wrong or expired code was entered
+	EventConfirmFailed   EventKind = "confirm_failed"    // a code was wrong or expired, a push declined or expired, or a confirmation activated nothing
 	EventLimitHit        EventKind = "limit_hit"         // a local or Auth0 attempt limit refused a request
 	EventAccessDenied    EventKind = "access_denied"     // an id that is not the user's was used
 	EventRecoveryCodeSet EventKind = "recovery_code_set" // a recovery code was issued and shown once
@@ -32,7 +32,11 @@ type Event struct {
 	Time      time.Time
 	ClientIP  string // from WithClientIP, else the connection's address
 	UserAgent string
-	Reason    string // a short machine-readable reason for failures, e.g. "invalid_code"
+	// Reason is a short machine-readable reason for failures: for confirm_failed
+	// "malformed_code", "invalid_code", "code_expired", "push_rejected", "push_expired",
+	// "not_activated"; for step_up_failed "unknown_state", "code_exchange", "id_token_invalid",
+	// "nonce_mismatch", "insufficient_scope", "authorize_{error}"; for limit_hit the rule name.
+	Reason string
 }
 
 func (h *Handler) emit(ctx context.Context, r *http.Request, sub string, kind EventKind, f Factor, reason string) {

@@ -1,9 +1,9 @@
 package mfahandler_test
 
 import (
-	"bytes"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -43,7 +43,7 @@ func TestCrossOriginRequestsRefused(t *testing.T) {
 		"other port":           {"Origin": "http://" + strings.Replace(strings.TrimPrefix(e.app.URL, "http://"), ":", ":1", 1)},
 	}
 	cookie := b.cookie()
-	before, _ := e.storeBlob(cookie)
+	before := e.sessionValues(cookie)
 	mark, events := e.up.mark(), len(e.eventList())
 	for path, body := range bodies {
 		for name, hs := range variants {
@@ -56,14 +56,10 @@ func TestCrossOriginRequestsRefused(t *testing.T) {
 				t.Errorf("%s %s: %d, want 403", name, path, p.status)
 			}
 			wantSecurityHeaders(t, name+" "+path, p, false)
-			if p.header.Get("Set-Cookie") != "" {
-				t.Errorf("%s %s: the session was written", name, path)
-			}
 		}
 	}
 	e.up.noCalls(t, mark, "cross-origin requests")
-	after, _ := e.storeBlob(cookie)
-	if !bytes.Equal(before, after) || b.cookie() != cookie {
+	if after := e.sessionValues(cookie); !reflect.DeepEqual(before, after) || b.cookie() != cookie {
 		t.Error("a refused request changed the session")
 	}
 	if len(e.eventList()) != events || len(activeIDs(e, bob, "totp|")) != 1 {

@@ -96,7 +96,9 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", strconv.Itoa(int((f.RetryAfter+time.Second-1)/time.Second)))
 	}
 	if h.opts.errorHandler != nil {
-		h.opts.errorHandler(w, r, f)
+		cp := *f
+		cp.Err = hostSafeError(f.Err)
+		h.opts.errorHandler(w, r, &cp)
 		return
 	}
 	page := views.ErrorPage{
@@ -153,16 +155,37 @@ func (h *Handler) upstreamFailure(r *request, err error, resume string) error {
 // what the user typed (a phone number, an email address): it is left out.
 func logText(err error) string {
 	text := err.Error()
-	var ae *mfaapi.Error
-	if errors.As(err, &ae) && strings.HasSuffix(ae.Path, "/mfa/associate") && ae.Description != "" {
-		c := *ae
-		c.Description = "[description omitted: it may contain the phone number or email address]"
-		text = strings.Replace(text, ae.Error(), c.Error(), 1)
+	if ae, ok := associateError(err); ok {
+		text = strings.Replace(text, ae.Error(), withoutDescription(ae).Error(), 1)
 		if strings.Contains(text, ae.Description) {
-			text = c.Error()
+			text = withoutDescription(ae).Error()
 		}
 	}
 	return text
+}
+
+// hostSafeError is err as handed to a host's error handler: an /mfa/associate *mfaapi.Error
+// loses its description, as in the log; anything else is passed as is.
+func hostSafeError(err error) error {
+	if ae, ok := associateError(err); ok && ae == err {
+		return withoutDescription(ae)
+	}
+	return err
+}
+
+// associateError finds an *mfaapi.Error of /mfa/associate that carries a description.
+func associateError(err error) (*mfaapi.Error, bool) {
+	var ae *mfaapi.Error
+	if errors.As(err, &ae) && strings.HasSuffix(ae.Path, "/mfa/associate") && ae.Description != "" {
+		return ae, true
+	}
+	return nil, false
+}
+
+func withoutDescription(ae *mfaapi.Error) *mfaapi.Error {
+	c := *ae
+	c.Description = "[description omitted: it may contain the phone number or email address]"
+	return &c
 }
 
 // isTimeout reports a deadline or a client timeout on the way to Auth0.

@@ -166,19 +166,35 @@ func factorKind(f Factor) string {
 	return ""
 }
 
-// activeOf lists the ids of active authenticators of the kind an enrollment of f creates.
+// activeOf lists the ids of active authenticators of the kind an enrollment of f creates. For
+// TOTP, a push enrollment's companion OTP (same id suffix as a push) is not one.
 func (inv *inventory) activeOf(f Factor) []string {
+	pushes := inv.pushSuffixes()
 	var ids []string
 	for _, a := range inv.all {
-		if a.Active && idKind(a.ID) == factorKind(f) {
-			ids = append(ids, a.ID)
+		k := idKind(a.ID)
+		if !a.Active || k != factorKind(f) || (k == "totp" && pushes[idSuffix(a.ID)]) {
+			continue
 		}
+		ids = append(ids, a.ID)
 	}
 	return ids
 }
 
+// pushSuffixes is the set of id suffixes of the user's push authenticators, active or pending.
+func (inv *inventory) pushSuffixes() map[string]bool {
+	pushes := map[string]bool{}
+	for _, a := range inv.all {
+		if idKind(a.ID) == "push" {
+			pushes[idSuffix(a.ID)] = true
+		}
+	}
+	return pushes
+}
+
 // newlyActive reports whether an authenticator of f's kind is active now that was not among
-// before: the proof that a confirmation activated an enrollment.
+// before: the proof that a confirmation activated an enrollment. (The newInventory grouping
+// has its own push-suffix map; this one is the raw list's.)
 func (inv *inventory) newlyActive(f Factor, before []string) bool {
 	for _, id := range inv.activeOf(f) {
 		if !slices.Contains(before, id) {
@@ -189,15 +205,18 @@ func (inv *inventory) newlyActive(f Factor, before []string) bool {
 }
 
 // pendingOf lists the ids of pending authenticators a new enrollment of f replaces. A push
-// enrollment's companion OTP (same id suffix as a push) is never one of TOTP's: deleting it
-// would break that push enrollment; deleting the push removes it.
+// enrollment's companion OTP is never one of TOTP's: deleting it would delete that push
+// enrollment with it (a pair). Whether Auth0 gives the companion the push's id suffix is not
+// known, so while any push is pending no pending TOTP is deleted; deleting the push removes
+// its companion.
 func (inv *inventory) pendingOf(f Factor) []string {
 	var ids []string
 	seen := map[string]bool{}
-	pushes := map[string]bool{}
+	pushes := inv.pushSuffixes()
+	pushPending := false
 	for _, a := range inv.all {
-		if idKind(a.ID) == "push" {
-			pushes[idSuffix(a.ID)] = true
+		if idKind(a.ID) == "push" && !a.Active {
+			pushPending = true
 		}
 	}
 	for _, a := range inv.all {
@@ -208,7 +227,7 @@ func (inv *inventory) pendingOf(f Factor) []string {
 		match := false
 		switch f {
 		case FactorTOTP:
-			match = k == "totp" && !pushes[idSuffix(a.ID)]
+			match = k == "totp" && !pushes[idSuffix(a.ID)] && !pushPending
 		case FactorPush:
 			match = k == "push"
 		case FactorSMS, FactorVoice:

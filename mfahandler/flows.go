@@ -210,6 +210,14 @@ func (h *Handler) enrollStart(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	inherited := h.unshownRecoveryCode(r)
+	if old, ok := h.rawPending(r); ok {
+		// This enrollment replaces the session's previous one: mark that one over, so a stale
+		// copy of the session cannot bring it back to life.
+		if _, err := h.lim.Take(r.Context(), "enrollment:"+old.ID, confirmOnce()); err != nil {
+			return &Failure{Status: http.StatusServiceUnavailable, Title: "Please try again",
+				Message: "Your request could not be checked right now. Nothing was changed.", Err: err}
+		}
+	}
 	assoc, err := h.api.Associate(r.Context(), tok.AccessToken, req)
 	if err != nil {
 		if field := destinationField(f); field != "" && mfaapi.IsInvalidRequest(err) {
@@ -244,8 +252,10 @@ func (h *Handler) enrollStart(w http.ResponseWriter, r *request) error {
 	}
 	if inv.noCodeReason() == "earlier" {
 		// Only while Auth0 still lists the recovery code as pending: once it is active (or
-		// was used and replaced), a code held here may no longer be the user's.
+		// was used and replaced, or reset), a code held here may no longer be the user's.
 		p.RecoveryCode = inherited
+	} else if err := h.drop(w, r.Request, keyRecoveryHeld); err != nil {
+		return err
 	}
 	if len(assoc.RecoveryCodes) > 0 {
 		p.RecoveryCode = assoc.RecoveryCodes[0]
@@ -271,8 +281,7 @@ func (h *Handler) enrollStart(w http.ResponseWriter, r *request) error {
 // failed resend). Auth0 returns the one code with the first association only, keeps it pending
 // and activates it with the next confirmed factor: the user must see it then.
 func (h *Handler) unshownRecoveryCode(r *request) string {
-	var p pendingRecord
-	if h.load(r.Request, keyPending, &p) == nil && p.Sub == r.sub && p.RecoveryCode != "" {
+	if p, ok := h.rawPending(r); ok && p.RecoveryCode != "" {
 		return p.RecoveryCode // any age: an expired enrollment's code is still the user's
 	}
 	var held recoveryRecord
@@ -280,6 +289,16 @@ func (h *Handler) unshownRecoveryCode(r *request) string {
 		return held.Code
 	}
 	return ""
+}
+
+// rawPending is the session's enrollment record of this user at any age (loadPending hides
+// expired ones).
+func (h *Handler) rawPending(r *request) (*pendingRecord, bool) {
+	var p pendingRecord
+	if h.load(r.Request, keyPending, &p) != nil || p.Sub != r.sub || p.ID == "" {
+		return nil, false
+	}
+	return &p, true
 }
 
 // base32Secret is the shape of a TOTP secret.
@@ -405,8 +424,7 @@ func (h *Handler) confirm(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	if release == nil {
-		return &Failure{Status: http.StatusConflict, Title: "Already confirmed",
-			Message: "This setup was already confirmed, or is being confirmed in another tab. Nothing else was changed."}
+		return h.enrollmentOver(w, r)
 	}
 	accepted := false
 	defer func() { release(accepted) }()
@@ -434,8 +452,10 @@ func (h *Handler) confirm(w http.ResponseWriter, r *request) error {
 // claimEnrollment takes the single-use claim on confirming p. An enrollment is confirmed once,
 // even from a stale copy of the session (a concurrent request that loaded it before the first
 // one committed, another tab, another instance): the claim lives in the limiter, not in the
-// session. release(accepted) gives the claim back unless the confirmation was accepted. A nil
-// release with a nil error means another request holds the claim.
+// session. release(accepted) gives the claim back unless the confirmation was accepted or the
+// enrollment ended (forgetPending keeps it as the mark that it is over). Callers hold the user
+// lock, so a nil release with a nil error means the enrollment is over: confirmed, cancelled,
+// rejected or expired.
 func (h *Handler) claimEnrollment(r *request, p *pendingRecord) (release func(accepted bool), err error) {
 	claim := "enrollment:" + p.ID
 	d, err := h.lim.Take(r.Context(), claim, confirmOnce())
@@ -447,10 +467,20 @@ func (h *Handler) claimEnrollment(r *request, p *pendingRecord) (release func(ac
 		return nil, nil
 	}
 	return func(accepted bool) {
-		if !accepted {
+		if !accepted && !p.ended {
 			_ = h.lim.Reset(context.WithoutCancel(r.Context()), claim, confirmOnce())
 		}
 	}, nil
+}
+
+// enrollmentOver answers a request for an enrollment that was already confirmed, cancelled or
+// ended in another tab: the session's copy is dropped and the user sees the list.
+func (h *Handler) enrollmentOver(w http.ResponseWriter, r *request) error {
+	if err := h.drop(w, r.Request, keyPending); err != nil {
+		return err
+	}
+	_ = h.flash(w, r.Request, "info", "That setup has already ended (it was confirmed or cancelled, perhaps in another tab). Nothing else was changed.")
+	return seeOther(w, h.path("/"))
 }
 
 // checkActivated lists the user's authenticators after Auth0 accepted a confirmation and
@@ -464,7 +494,16 @@ func (h *Handler) checkActivated(r *request, tok *tokenRecord, p *pendingRecord)
 			"factor", string(p.Factor), "error", logText(err))
 		return nil
 	}
-	if newInventory(list).newlyActive(p.Factor, p.Before) {
+	inv := newInventory(list)
+	if inv.newlyActive(p.Factor, p.Before) {
+		return nil
+	}
+	if p.RecoveryCode != "" && inv.recoveryCode {
+		// The recovery code that was pending with this enrollment is active now: Auth0 activates
+		// it only with a confirmed factor, so this confirmation did activate one (the list may
+		// lag, or show it under an id seen before). Losing the code's display would be worse.
+		h.logger().Warn("mfahandler: confirmation accepted; the new factor is not listed yet but its recovery code is active",
+			"factor", string(p.Factor))
 		return nil
 	}
 	h.emit(r.Context(), r.Request, r.sub, EventConfirmFailed, p.Factor, "not_activated")
@@ -498,6 +537,14 @@ func (h *Handler) codeFailed(w http.ResponseWriter, r *request, p *pendingRecord
 // that came with it is held server-side: Auth0 keeps the pending recovery code (it cannot be
 // deleted) and activates it with the next confirmed factor, whose enrollment shows it then.
 func (h *Handler) forgetPending(w http.ResponseWriter, r *request, p *pendingRecord) error {
+	// Mark it over in the limiter (best effort): a stale copy of the session that brings it
+	// back can then neither confirm nor poll it to success.
+	if !p.ended {
+		if _, err := h.lim.Take(r.Context(), "enrollment:"+p.ID, confirmOnce()); err != nil {
+			h.logger().Warn("mfahandler: could not mark an enrollment as ended", "error", err.Error())
+		}
+		p.ended = true
+	}
 	if p.RecoveryCode != "" {
 		if err := h.save(w, r.Request, keyRecoveryHeld, recoveryRecord{Sub: r.sub, Code: p.RecoveryCode, Issued: true}); err != nil {
 			return err
@@ -539,7 +586,7 @@ func (h *Handler) enrolled(w http.ResponseWriter, r *request, p *pendingRecord) 
 	}
 	showRecovery := p.RecoveryCode != "" || (p.FirstFactor && p.NoCodeReason != "")
 	if showRecovery {
-		rec := recoveryRecord{Sub: r.sub, Code: p.RecoveryCode, Issued: p.RecoveryCode != "", Reason: p.NoCodeReason}
+		rec := recoveryRecord{ID: randomString(), Sub: r.sub, Code: p.RecoveryCode, Issued: p.RecoveryCode != "", Reason: p.NoCodeReason}
 		if err := h.save(w, r.Request, keyRecovery, rec); err != nil {
 			return addedBut(err)
 		}
@@ -646,6 +693,12 @@ func (h *Handler) resend(w http.ResponseWriter, r *request) error {
 // as long as any copy of the enrollment could still be submitted.
 func confirmOnce() limiter.Rule { return limiter.Rule{Name: "confirmed", Burst: 1, Refill: pendingTTL} }
 
+// recoveryShownOnce is the single-use claim of one recovery-code display. It lasts as long as
+// a copy of the session holding the display record could come back.
+func recoveryShownOnce() limiter.Rule {
+	return limiter.Rule{Name: "recovery_shown", Burst: 1, Refill: 24 * time.Hour}
+}
+
 // maxSendsPerEnrollment bounds codes sent for one enrollment (first send included).
 const maxSendsPerEnrollment = 3
 
@@ -655,12 +708,51 @@ func (h *Handler) cancel(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	if ok && formValue(r, "enrollment") == p.ID {
-		h.cancelPending(w, r, p)
-		_ = h.flash(w, r.Request, "info", "Cancelled. Nothing was added.")
+	if !ok || formValue(r, "enrollment") != p.ID {
+		return seeOther(w, h.path("/"))
 	}
+	// Under the user lock, so a cancel never interleaves with this enrollment's confirmation
+	// or poll; the claim tells whether the enrollment was still open.
+	unlock, err := h.lockUserWait(r)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	release, err := h.claimEnrollment(r, p)
+	if err != nil {
+		return err
+	}
+	if release == nil {
+		return h.enrollmentOver(w, r)
+	}
+	p.ended = true // keep the claim: this enrollment is over
+	release(false)
+	h.cancelPending(w, r, p)
+	_ = h.flash(w, r.Request, "info", "Cancelled. Nothing was added.")
 	return seeOther(w, h.path("/"))
 }
+
+// lockUserWait is lockUser for a request the user expects to just work (cancel): it waits a
+// little for a concurrent poll or confirmation of the same user to finish.
+func (h *Handler) lockUserWait(r *request) (func(), error) {
+	for i := 0; ; i++ {
+		unlock, err := h.lockUser(r.Context(), r.sub)
+		if f := (*Failure)(nil); err == nil || i == lockWaitTries || !errors.As(err, &f) || f.Status != http.StatusConflict {
+			return unlock, err
+		}
+		select {
+		case <-r.Context().Done():
+			return nil, r.Context().Err()
+		case <-time.After(lockWaitStep):
+		}
+	}
+}
+
+// lockWaitTries and lockWaitStep bound lockUserWait to about three seconds.
+const (
+	lockWaitTries = 30
+	lockWaitStep  = 100 * time.Millisecond
+)
 
 // ---- push -----------------------------------------------------------------------------------
 
@@ -682,14 +774,6 @@ func (h *Handler) pushStatus(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	// Polls are paced in the limiter, not in the session: a poll that changes nothing writes
-	// nothing, so it can never bring back an enrollment another tab has just cancelled.
-	if wait, err := h.pollWait(r, p); err != nil || wait {
-		if err != nil {
-			return err
-		}
-		return h.renderPush(w, r, p, "waiting")
-	}
 	unlock, err := h.lockUser(r.Context(), r.sub)
 	if err != nil {
 		if f := (*Failure)(nil); errors.As(err, &f) && f.Status == http.StatusConflict {
@@ -698,14 +782,23 @@ func (h *Handler) pushStatus(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	defer unlock()
+	// Polls are paced in the limiter, not in the session, so a poll that changes nothing
+	// changes nothing in the session either. Under the lock: the check of the back-off bucket
+	// cannot interleave with another tab's backOff.
+	if wait, err := h.pollWait(r, p); err != nil || wait {
+		if err != nil {
+			return err
+		}
+		return h.renderPush(w, r, p, "waiting")
+	}
 	// The same single-use claim as a code confirmation: of two tabs polling the approved
-	// request, one finishes the enrollment and the other keeps waiting until it sees it gone.
+	// request, one finishes the enrollment and the other is told it has ended.
 	release, err := h.claimEnrollment(r, p)
 	if err != nil {
 		return err
 	}
 	if release == nil {
-		return h.renderPush(w, r, p, "waiting")
+		return h.enrollmentOver(w, r)
 	}
 	accepted := false
 	defer func() { release(accepted) }()
@@ -824,6 +917,18 @@ func (h *Handler) recoveryPage(w http.ResponseWriter, r *request) error {
 	}
 	if rec.Sub != r.sub {
 		return seeOther(w, h.path("/"))
+	}
+	// Dropping it from the session is not enough: a concurrent request of this session (another
+	// tab) may write back a copy that still holds it. The claim makes the display final.
+	if rec.ID != "" {
+		d, err := h.lim.Take(r.Context(), "recovery:"+rec.ID, recoveryShownOnce())
+		if err != nil {
+			return &Failure{Status: http.StatusServiceUnavailable, Title: "Please try again",
+				Message: "Your recovery code could not be shown right now. Reload this page in a moment.", Err: err}
+		}
+		if !d.Allowed {
+			return seeOther(w, h.path("/"))
+		}
 	}
 	return h.renderRecovery(w, r, rec)
 }

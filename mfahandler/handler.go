@@ -92,8 +92,14 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 		o.logger = slog.Default()
 	}
 	if o.httpClient == nil {
-		o.httpClient = &http.Client{Timeout: 15 * time.Second}
+		o.httpClient = &http.Client{Timeout: defaultUpstreamTimeout}
 	}
+	// Never follow a redirect from Auth0's endpoints: x/oauth2 would re-POST the client secret,
+	// the authorization code and the PKCE verifier to wherever it points. A copy, so the host's
+	// client is left as it is.
+	hc := *o.httpClient
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	o.httpClient = &hc
 	if o.phoneValidator == nil {
 		o.phoneValidator = phone.Normalize
 	}
@@ -375,6 +381,10 @@ func seeOther(w http.ResponseWriter, target string) error {
 	w.WriteHeader(http.StatusSeeOther)
 	return nil
 }
+
+// defaultUpstreamTimeout bounds each call to Auth0 when the host passes no client. Calls are
+// never retried, so it is also the most a page waits for one call.
+const defaultUpstreamTimeout = 8 * time.Second
 
 // randomString returns 128 random bits as text (crypto/rand.Text never fails).
 func randomString() string { return rand.Text() }

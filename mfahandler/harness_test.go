@@ -109,6 +109,11 @@ func newEnv(t *testing.T, cfg envConfig) *env {
 
 	sm := scs.New()
 	sm.Cookie.Name = "session"
+	// As the README tells hosts to configure it. With an IdleTimeout, scs writes the whole
+	// session back after every request, so concurrent requests race on it: the handler must
+	// not depend on a request leaving the session alone.
+	sm.IdleTimeout = 30 * time.Minute
+	sm.Lifetime = 12 * time.Hour
 	up := newUpstream(cfg.rewrite)
 	t.Cleanup(up.close)
 	e := &env{t: t, emu: emu, clock: clk, logs: &logBuffer{}, sm: sm, up: up}

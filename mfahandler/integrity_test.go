@@ -5,7 +5,9 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -248,16 +250,16 @@ func TestPushPollSlowDownBacksOff(t *testing.T) {
 	}
 }
 
-// TestPushPollWritesNothingWhileWaiting: a poll that finds the request unanswered leaves the
-// session as it was, so it cannot bring back an enrollment cancelled in another tab meanwhile.
-func TestPushPollWritesNothingWhileWaiting(t *testing.T) {
+// TestPushPollChangesNothingWhileWaiting: a poll that finds the request unanswered leaves the
+// session's values as they were.
+func TestPushPollChangesNothingWhileWaiting(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, envConfig{})
 	b := e.browser(bob)
 	b.stepUp()
 	startPush(t, b)
-	before, ok := e.storeBlob(b.cookie())
-	if !ok {
+	before := e.sessionValues(b.cookie())
+	if before == nil {
 		t.Fatal("no session")
 	}
 	for range 3 {
@@ -266,9 +268,8 @@ func TestPushPollWritesNothingWhileWaiting(t *testing.T) {
 			t.Fatalf("poll: %d", p.status)
 		}
 	}
-	after, _ := e.storeBlob(b.cookie())
-	if !bytes.Equal(before, after) {
-		t.Fatal("polls that changed nothing rewrote the session")
+	if after := e.sessionValues(b.cookie()); !reflect.DeepEqual(before, after) {
+		t.Fatal("polls that changed nothing changed the session")
 	}
 }
 
@@ -427,5 +428,152 @@ func TestStepUpWithoutTheScopes(t *testing.T) {
 	}
 	if e.hasEvent(mfahandler.EventStepUp) {
 		t.Error("step_up event for a token that was not kept")
+	}
+}
+
+// TestStaleSessionCopiesCannotRepeatOneTimeSteps: with IdleTimeout, scs writes the whole
+// session back after every request, so a concurrent request of the same session can bring
+// back an older copy. Such a copy must not show the recovery code a second time, and a setup
+// cancelled meanwhile must not come back to life (T42, T51).
+func TestStaleSessionCopiesCannotRepeatOneTimeSteps(t *testing.T) {
+	t.Parallel()
+	restore := func(t *testing.T, e *env, token string, blob []byte) {
+		t.Helper()
+		if err := e.sm.Store.Commit(token, blob, e.clock.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Run("recovery code display", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, envConfig{})
+		b := e.browser(bob)
+		b.stepUp()
+		setup, secret := startTOTP(t, b)
+		f := setup.formTo(t, "/enroll/confirm")
+		f.values.Set("code", totpCode(t, secret, e.clock.Now()))
+		if loc := b.post(e.app.URL+f.action, f.values).header.Get("Location"); loc != "/account/mfa/recovery-code" {
+			t.Fatalf("confirm went to %q", loc)
+		}
+		token := b.cookie()
+		stale, _ := e.storeBlob(token) // what another tab's request loaded at this moment
+		if recoveryCodeOn(b.get(e.app.URL+"/account/mfa/recovery-code")) == "" {
+			t.Fatal("no recovery code shown")
+		}
+		restore(t, e, b.cookie(), stale) // that request ends and writes its copy back
+		if p := b.get(e.app.URL + "/account/mfa/recovery-code"); recoveryCodeOn(p) != "" || p.status != http.StatusSeeOther {
+			t.Fatalf("the recovery code was shown a second time: %d", p.status)
+		}
+	})
+	t.Run("cancelled push setup", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, envConfig{})
+		b := e.browser(bob)
+		b.stepUp()
+		page, pushID := startPush(t, b)
+		stale, _ := e.storeBlob(b.cookie())
+		b.submitForm(page, page.formTo(t, "/enroll/cancel"), nil)
+		restore(t, e, b.cookie(), stale)
+		_ = e.emu.ApprovePush(pushID) // even if the phone still answers
+		e.clock.Advance(5 * time.Second)
+		mark := e.up.mark()
+		p := b.poll()
+		if p.status != http.StatusSeeOther || p.header.Get("Location") != "/account/mfa/" {
+			t.Fatalf("poll of the cancelled setup: %d %q", p.status, p.header.Get("Location"))
+		}
+		mustContain(t, b.follow(p), "already ended")
+		if n := e.up.count(mark, http.MethodPost, "/oauth/token"); n != 0 {
+			t.Errorf("the cancelled setup was polled at Auth0 %d times", n)
+		}
+		if len(activeIDs(e, bob, "push|")) != 0 || e.hasEvent(mfahandler.EventFactorAdded) {
+			t.Fatal("a cancelled setup was added")
+		}
+	})
+	t.Run("cancelled code setup", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, envConfig{})
+		b := e.browser(bob)
+		b.stepUp()
+		setup, secret := startTOTP(t, b)
+		stale, _ := e.storeBlob(b.cookie())
+		b.submitForm(setup, setup.formTo(t, "/enroll/cancel"), nil)
+		restore(t, e, b.cookie(), stale)
+		f := setup.formTo(t, "/enroll/confirm")
+		f.values.Set("code", totpCode(t, secret, e.clock.Now()))
+		p := b.post(e.app.URL+f.action, f.values)
+		if p.status != http.StatusSeeOther || p.header.Get("Location") != "/account/mfa/" {
+			t.Fatalf("confirm of the cancelled setup: %d %q", p.status, p.header.Get("Location"))
+		}
+		if e.hasEvent(mfahandler.EventFactorAdded) {
+			t.Fatal("a cancelled setup was added")
+		}
+	})
+}
+
+// TestTokenEndpointRedirectNotFollowed: a redirect from /oauth/token during the step-up code
+// exchange is not followed, so the client secret, the code and the PKCE verifier never reach
+// another host (T65).
+func TestTokenEndpointRedirectNotFollowed(t *testing.T) {
+	t.Parallel()
+	var got atomic.Int32
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Add(1)
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(elsewhere.Close)
+	rewrite := func(req *http.Request, res *http.Response) {
+		if req.URL.Path == "/oauth/token" {
+			res.StatusCode, res.Status = http.StatusTemporaryRedirect, "307 Temporary Redirect"
+			res.Header.Set("Location", elsewhere.URL+"/steal")
+			replaceBody(res, nil)
+		}
+	}
+	e := newEnv(t, envConfig{rewrite: rewrite})
+	b := e.browser(bob)
+	p := b.stepUp()
+	if p.status < 400 {
+		t.Fatalf("step-up with a redirecting token endpoint: %d %s", p.status, p.url)
+	}
+	if n := got.Load(); n != 0 {
+		t.Fatalf("the token request was re-sent to another host %d times", n)
+	}
+	if e.hasEvent(mfahandler.EventStepUp) {
+		t.Fatal("step_up event without a token")
+	}
+}
+
+// TestErrorHandlerGetsNoAssociateDescription: a host's error handler receives the failure
+// without Auth0's description of an /mfa/associate error, which may echo what the user typed.
+func TestErrorHandlerGetsNoAssociateDescription(t *testing.T) {
+	t.Parallel()
+	const number = "+14155550199"
+	rewrite := func(req *http.Request, res *http.Response) {
+		if req.URL.Path == "/mfa/associate" {
+			res.StatusCode, res.Status = http.StatusServiceUnavailable, "503 Service Unavailable"
+			replaceBody(res, []byte(`{"error":"server_error","error_description":"could not send to `+number+`"}`))
+		}
+	}
+	var mu sync.Mutex
+	var seen []string
+	handler := mfahandler.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, f *mfahandler.Failure) {
+		mu.Lock()
+		seen = append(seen, f.Error())
+		mu.Unlock()
+		w.WriteHeader(f.Status)
+	})
+	e := newEnv(t, envConfig{rewrite: rewrite, opts: []mfahandler.Option{handler}})
+	b := e.browser(bob)
+	b.stepUp()
+	form := b.open("/account/mfa/enroll/sms")
+	p := b.submitForm(form, form.formTo(t, "/account/mfa/enroll/sms"), url.Values{"phone_number": {number}})
+	wantStatus(t, "associate failing", p, http.StatusBadGateway)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 1 || !strings.Contains(seen[0], "server_error") {
+		t.Fatalf("error handler saw %q", seen)
+	}
+	for _, s := range append(seen, e.logs.String()) {
+		if strings.Contains(s, "4155550199") {
+			t.Errorf("the phone number reached the host: %s", s)
+		}
 	}
 }

@@ -399,9 +399,10 @@ func TestDoubleSubmitConfirm(t *testing.T) {
 	replay.setCookie(stale)
 	mark := e.up.mark()
 	p := replay.post(e.app.URL+"/account/mfa/enroll/confirm", v)
-	if p.status != http.StatusConflict {
-		t.Fatalf("stale replay: %d %q, want 409", p.status, p.header.Get("Location"))
+	if p.status != http.StatusSeeOther || p.header.Get("Location") != "/account/mfa/" {
+		t.Fatalf("stale replay: %d %q, want 303 to the list", p.status, p.header.Get("Location"))
 	}
+	mustContain(t, replay.follow(p), "already ended")
 	if n := e.up.count(mark, http.MethodPost, "/oauth/token"); n != 0 {
 		t.Errorf("the replay reached the token endpoint %d times", n)
 	}

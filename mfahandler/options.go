@@ -140,7 +140,8 @@ func WithContentSecurityPolicy(csp string) Option { return func(o *options) { o.
 // WithLogger sets the logger (default: slog.Default()). Secrets never reach it.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
-// WithHTTPClient sets the client for every call to Auth0.
+// WithHTTPClient sets the client for every call to Auth0 (default: an 8-second timeout per
+// call). The handler uses a copy that never follows redirects.
 func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.httpClient = c } }
 
 // WithClock sets the clock used for token expiry, recency and limits (tests).
@@ -150,7 +151,9 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 // notifying the user. Events never carry secrets.
 func WithEvents(fn func(context.Context, Event)) Option { return func(o *options) { o.events = fn } }
 
-// WithErrorHandler renders failures instead of the default error page.
+// WithErrorHandler renders failures instead of the default error page. Show the user
+// Failure.Title and Message only; Failure.Err is for your log (Auth0's description of an
+// /mfa/associate error, which may echo the number or address typed, is already removed).
 func WithErrorHandler(fn func(http.ResponseWriter, *http.Request, *Failure)) Option {
 	return func(o *options) { o.errorHandler = fn }
 }

@@ -58,10 +58,17 @@ type pendingRecord struct {
 	// when it started: "earlier" (an unfinished setup holds the one code), "disabled" (the
 	// tenant issues none), "" (the user already has an active one: nothing to explain).
 	NoCodeReason string `json:"no_code_reason,omitempty"`
+
+	// ended is set (in memory only) once this request has ended the enrollment: its claim is
+	// then kept as the mark that it is over.
+	ended bool
 }
 
 // recoveryRecord holds a recovery code from confirmation until its single display.
 type recoveryRecord struct {
+	// ID names this display: the limiter claim "recovery:{ID}" makes it single-use even when a
+	// concurrent request writes back an older copy of the session.
+	ID     string `json:"id,omitempty"`
 	Sub    string `json:"sub"`
 	Code   string `json:"code"`
 	Issued bool   `json:"issued"`           // false: Auth0 sent none, the page explains why

@@ -174,6 +174,21 @@ func (e *env) storeBlob(token string) ([]byte, bool) {
 	return b, ok
 }
 
+// sessionValues decodes what the store holds for a session token: the values only, without
+// the deadline scs moves on every request when IdleTimeout is set.
+func (e *env) sessionValues(token string) map[string]any {
+	e.t.Helper()
+	blob, ok := e.storeBlob(token)
+	if !ok {
+		return nil
+	}
+	_, values, err := e.sm.Codec.Decode(blob)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return values
+}
+
 // events returns a copy of the events so far.
 func (e *env) eventList() []mfahandler.Event {
 	e.mu.Lock()

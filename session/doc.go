@@ -1,6 +1,6 @@
 // Package session is the small, store-agnostic view of the host's session that selfmfa's
-// handler needs: get, put and delete opaque byte values under a key, and (optionally) rotate
-// the session identifier.
+// handler needs: get, put and delete opaque byte values under a key, and rotate the session
+// identifier ([Renewer]; mfahandler.New requires it unless the host opts out).
 //
 // selfmfa never owns the session. The host app already has one (its login lives there); the
 // handler stores a few values of its own next to the host's, under keys it chooses (for example

@@ -43,6 +43,12 @@ func (h *Handler) emit(ctx context.Context, r *http.Request, sub string, kind Ev
 	if h.opts.events == nil {
 		return
 	}
+	// The host's hook must not break the user's step: a panic in it is logged, not spread.
+	defer func() {
+		if v := recover(); v != nil {
+			h.logger().Error("mfahandler: the WithEvents hook panicked; the event was dropped", "event", string(kind), "panic", panicText(v))
+		}
+	}()
 	h.opts.events(ctx, Event{
 		Kind:      kind,
 		User:      sub,

@@ -446,7 +446,12 @@ func (h *Handler) confirm(w http.ResponseWriter, r *request) error {
 	case mfaapi.IsOOBCodeExpired(err):
 		return h.codeFailed(w, r, p, "That code has expired. Send a new code and enter it.", "code_expired")
 	}
-	return h.upstreamFailure(r, err, back)
+	added, failure := h.confirmFault(r, tok, p, err, back)
+	if !added {
+		return failure
+	}
+	accepted = true
+	return h.enrolled(w, r, p)
 }
 
 // claimEnrollment takes the single-use claim on confirming p. An enrollment is confirmed once,
@@ -483,27 +488,45 @@ func (h *Handler) enrollmentOver(w http.ResponseWriter, r *request) error {
 	return seeOther(w, h.path("/"))
 }
 
+// activation is what a fresh list says about an enrollment after a confirmation attempt.
+type activation int
+
+const (
+	activationUnknown activation = iota // the list could not be read
+	activationNone                      // no new active factor of the kind
+	activationDone                      // a new active factor, or the setup's recovery code turned active
+)
+
+func (h *Handler) activationOf(r *request, tok *tokenRecord, p *pendingRecord) (activation, error) {
+	list, err := h.api.Authenticators(r.Context(), tok.AccessToken)
+	if err != nil {
+		return activationUnknown, err
+	}
+	inv := newInventory(list)
+	if inv.newlyActive(p.Factor, p.Before) {
+		return activationDone, nil
+	}
+	if p.RecoveryCode != "" && inv.recoveryCode {
+		// The recovery code that was pending with this enrollment is active now: Auth0 activates
+		// it only with a confirmed factor, so a confirmation did activate one (the list may lag,
+		// or show it under an id seen before). Losing the code's display would be worse.
+		h.logger().Warn("mfahandler: the new factor is not listed yet but its recovery code is active", "factor", string(p.Factor))
+		return activationDone, nil
+	}
+	return activationNone, nil
+}
+
 // checkActivated lists the user's authenticators after Auth0 accepted a confirmation and
 // requires a new active authenticator of p's kind: a success answer that activated nothing
 // must never look like an added factor. When the list cannot be read, Auth0's success answer
 // stands (it is the documented proof) and the gap is logged.
 func (h *Handler) checkActivated(r *request, tok *tokenRecord, p *pendingRecord) error {
-	list, err := h.api.Authenticators(r.Context(), tok.AccessToken)
-	if err != nil {
+	switch state, err := h.activationOf(r, tok, p); state {
+	case activationUnknown:
 		h.logger().Warn("mfahandler: confirmation accepted; the authenticator list could not be read to check it",
 			"factor", string(p.Factor), "error", logText(err))
 		return nil
-	}
-	inv := newInventory(list)
-	if inv.newlyActive(p.Factor, p.Before) {
-		return nil
-	}
-	if p.RecoveryCode != "" && inv.recoveryCode {
-		// The recovery code that was pending with this enrollment is active now: Auth0 activates
-		// it only with a confirmed factor, so this confirmation did activate one (the list may
-		// lag, or show it under an id seen before). Losing the code's display would be worse.
-		h.logger().Warn("mfahandler: confirmation accepted; the new factor is not listed yet but its recovery code is active",
-			"factor", string(p.Factor))
+	case activationDone:
 		return nil
 	}
 	h.emit(r.Context(), r.Request, r.sub, EventConfirmFailed, p.Factor, "not_activated")
@@ -512,6 +535,40 @@ func (h *Handler) checkActivated(r *request, tok *tokenRecord, p *pendingRecord)
 			" does not show as active. It was not added. Please try again, or cancel and start again.",
 		NextLabel: "Back to the setup", NextURL: h.enrollmentPage(p),
 		Err: errors.New("mfahandler: confirmation answered success but no new active " + factorKind(p.Factor) + " authenticator is listed")}
+}
+
+// ambiguous reports an upstream failure after which Auth0 may have processed the request:
+// no answer in time, a 5xx, or an answer that could not be read.
+func ambiguous(err error) bool {
+	if errors.Is(err, mfaapi.ErrInvalidInput) || errors.Is(err, mfaapi.ErrNoClientAuth) {
+		return false // nothing was sent
+	}
+	var ae *mfaapi.Error
+	if errors.As(err, &ae) {
+		return ae.StatusCode >= 500 || errors.Is(err, mfaapi.ErrResponseTooLarge)
+	}
+	return true // timeouts, connection errors, malformed 2xx bodies
+}
+
+// confirmFault handles a confirmation whose answer was lost or broken. Auth0 may have
+// activated the factor anyway, so the list decides: added → the normal success; not added →
+// the usual "nothing was changed"; unknown → the user is told to check, never that nothing
+// changed. added reports the first case.
+func (h *Handler) confirmFault(r *request, tok *tokenRecord, p *pendingRecord, err error, resume string) (added bool, failure error) {
+	if !ambiguous(err) {
+		return false, h.upstreamFailure(r, err, resume)
+	}
+	switch state, lerr := h.activationOf(r, tok, p); state {
+	case activationDone:
+		h.logger().Warn("mfahandler: the confirmation's answer was lost, but the factor is active", "factor", string(p.Factor), "error", logText(err))
+		return true, nil
+	case activationUnknown:
+		return false, &Failure{Status: http.StatusBadGateway, Title: "Please check your sign-in methods",
+			Message: "The sign-in service did not answer in time, so we could not tell whether your " + factorLabel(p.Factor) +
+				" was added. Go back to your sign-in methods to see whether it is listed.",
+			Err: errors.Join(err, lerr)}
+	}
+	return false, h.upstreamFailure(r, err, resume)
 }
 
 // codeFailed counts a failed code against the enrollment and sends the user back to the form.
@@ -827,7 +884,12 @@ func (h *Handler) pushStatus(w http.ResponseWriter, r *request) error {
 		h.cancelPending(w, r, p)
 		return h.renderPush(w, r, p, "expired")
 	}
-	return h.upstreamFailure(r, err, h.path("/enroll/push"))
+	added, failure := h.confirmFault(r, tok, p, err, h.path("/enroll/push"))
+	if !added {
+		return failure
+	}
+	accepted = true
+	return h.enrolled(w, r, p)
 }
 
 // pushPollRule allows one poll of a push enrollment per pushPollInterval; pushBackOffRule
@@ -965,8 +1027,7 @@ func (h *Handler) removePage(w http.ResponseWriter, r *request) error {
 	}
 	g, ok := inv.find(id)
 	if !ok {
-		h.emit(r.Context(), r.Request, r.sub, EventAccessDenied, "", "unknown_authenticator")
-		return &Failure{Status: http.StatusNotFound, Title: "Unknown sign-in method", Message: "That sign-in method was not found. Nothing was changed."}
+		return h.notListed(w, r, id)
 	}
 	return h.renderRemove(w, r, g, id, h.guardBlocks(inv, g))
 }
@@ -999,8 +1060,7 @@ func (h *Handler) remove(w http.ResponseWriter, r *request) error {
 	}
 	g, ok := inv.find(id)
 	if !ok {
-		h.emit(r.Context(), r.Request, r.sub, EventAccessDenied, "", "unknown_authenticator")
-		return &Failure{Status: http.StatusNotFound, Title: "Unknown sign-in method", Message: "That sign-in method was not found. Nothing was changed."}
+		return h.notListed(w, r, id)
 	}
 	if h.guardBlocks(inv, g) {
 		return &Failure{Status: http.StatusConflict, Title: "Keep at least one method",
@@ -1038,6 +1098,11 @@ func (h *Handler) remove(w http.ResponseWriter, r *request) error {
 				Err: errors.New("mfahandler: DELETE answered success but the authenticator is still listed")}
 		}
 	}
+	for _, x := range g.IDs {
+		// Remember the removal for a while, so that a double submit or a second tab is told
+		// "already removed" instead of raising an access_denied event for the user's own id.
+		_, _ = h.lim.Take(context.WithoutCancel(r.Context()), "removed:"+r.sub+":"+x, removedRule())
+	}
 	h.emit(r.Context(), r.Request, r.sub, EventFactorRemoved, groupFactor(g), "")
 	if err := h.renew(w, r); err != nil {
 		return &Failure{Status: http.StatusInternalServerError, Title: kindLabel(g.Kind) + " removed",
@@ -1045,6 +1110,28 @@ func (h *Handler) remove(w http.ResponseWriter, r *request) error {
 	}
 	_ = h.flash(w, r.Request, "success", msg)
 	return seeOther(w, h.path("/"))
+}
+
+// removedRule marks an authenticator this user removed in the last 30 minutes.
+func removedRule() limiter.Rule {
+	return limiter.Rule{Name: "removed", Burst: 1, Refill: 30 * time.Minute}
+}
+
+// notListed answers a removal of an id that is not among the user's active authenticators:
+// "already removed" when this user removed it moments ago (a double submit, another tab),
+// otherwise a 404 and an access_denied event (an id that is not the user's).
+func (h *Handler) notListed(w http.ResponseWriter, r *request, id string) error {
+	key := "removed:" + r.sub + ":" + id
+	d, err := h.lim.Take(r.Context(), key, removedRule())
+	if err == nil && !d.Allowed {
+		_ = h.flash(w, r.Request, "info", "That sign-in method was already removed.")
+		return seeOther(w, h.path("/"))
+	}
+	if err == nil {
+		_ = h.lim.Reset(r.Context(), key, removedRule()) // only a check: leave no mark
+	}
+	h.emit(r.Context(), r.Request, r.sub, EventAccessDenied, "", "unknown_authenticator")
+	return &Failure{Status: http.StatusNotFound, Title: "Unknown sign-in method", Message: "That sign-in method was not found. Nothing was changed."}
 }
 
 func groupFactor(g group) Factor {

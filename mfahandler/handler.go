@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -299,6 +300,21 @@ type pageFunc func(w http.ResponseWriter, r *request) error
 // and renders failures.
 func (h *Handler) page(fn pageFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A panic (in a host view, layout or hook, or a bug of ours) answers an error page
+		// instead of a dropped connection: the host's session middleware then still commits
+		// (its session id may have been rotated already) and the user keeps their place.
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			h.logger().Error("mfahandler: panic while serving a page", "path", r.URL.Path, "panic", panicText(v), "stack", string(debug.Stack()))
+			h.fail(w, r, &Failure{Status: http.StatusInternalServerError, Title: "Something went wrong",
+				Message: "This page could not be shown. Go back to your sign-in methods to see their current state."})
+		}()
 		sub, ok := h.cfg.CurrentUser(r)
 		if !ok || sub == "" {
 			if h.opts.unauthenticated != nil {
@@ -381,6 +397,9 @@ func seeOther(w http.ResponseWriter, target string) error {
 	w.WriteHeader(http.StatusSeeOther)
 	return nil
 }
+
+// panicText is a recovered panic value for the log, bounded.
+func panicText(v any) string { return limitLen(fmt.Sprint(v), 200) }
 
 // defaultUpstreamTimeout bounds each call to Auth0 when the host passes no client. Calls are
 // never retried, so it is also the most a page waits for one call.

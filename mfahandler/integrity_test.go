@@ -14,13 +14,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"github.com/selfmfa/selfmfa/auth0test"
 	"github.com/selfmfa/selfmfa/limiter"
 	"github.com/selfmfa/selfmfa/mfahandler"
+	"github.com/selfmfa/selfmfa/views"
 )
 
 // fakeTokenBody is what a tenant that answers success without doing anything would send.
-const fakeTokenBody = `{"access_token":"eyJhbGciOiJub5lIn0.e30.","token_type":"Bearer","expires_in":600,"scope":"enroll"}`
+const fakeTokenBody = `{"access_token":"eyJhbGciOiJub25lIn0.e30.","token_type":"Bearer","expires_in":600,"scope":"enroll"}`
 
 // TestConfirmSuccessThatActivatedNothing: when /oauth/token answers success but the list shows
 // no new active factor of the kind being set up, the user is told it was not added, no
@@ -577,3 +580,205 @@ func TestErrorHandlerGetsNoAssociateDescription(t *testing.T) {
 		}
 	}
 }
+
+// TestConfirmAnswerLost: Auth0 activated the factor but its answer was lost (a 503 from a
+// proxy, a broken body). The list decides: the user sees the factor added, once; when the
+// list cannot be read either, the user is told to check, never that nothing changed (T60).
+func TestConfirmAnswerLost(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name, mode string
+	}{{"503 after activation", "503"}, {"broken body after activation", "broken"}, {"list unreadable too", "503+list"}} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			var mu sync.Mutex
+			armed, listArmed := false, false
+			rewrite := func(req *http.Request, res *http.Response) {
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case armed && req.URL.Path == "/oauth/token":
+					armed = false
+					listArmed = c.mode == "503+list"
+					if c.mode == "broken" {
+						replaceBody(res, []byte(`{"access_token":`))
+						return
+					}
+					res.StatusCode, res.Status = http.StatusServiceUnavailable, "503 Service Unavailable"
+					replaceBody(res, []byte(`<html>upstream unavailable</html>`))
+				case listArmed && req.URL.Path == "/mfa/authenticators":
+					listArmed = false
+					res.StatusCode, res.Status = http.StatusServiceUnavailable, "503 Service Unavailable"
+					replaceBody(res, []byte(`{"error":"server_error","error_description":"unavailable"}`))
+				}
+			}
+			e := newEnv(t, envConfig{rewrite: rewrite})
+			b := e.browser(bob)
+			b.stepUp()
+			setup, secret := startTOTP(t, b)
+			mu.Lock()
+			armed = true
+			mu.Unlock()
+			p := b.submitForm(setup, setup.formTo(t, "/enroll/confirm"), url.Values{"code": {totpCode(t, secret, e.clock.Now())}})
+			if len(activeIDs(e, bob, "totp|")) != 1 {
+				t.Fatal("the tenant did not activate the factor")
+			}
+			if c.mode == "503+list" {
+				wantStatus(t, "answer and list lost", p, http.StatusBadGateway)
+				mustContain(t, p, "could not tell whether your authenticator app was added")
+				mustNotContain(t, p, "Nothing was changed")
+				return
+			}
+			if p.url.Path != "/account/mfa/recovery-code" || recoveryCodeOn(p) == "" {
+				t.Fatalf("answer lost after activation: %d %s\n%s", p.status, p.url, p.body)
+			}
+			if n := e.countEvents(mfahandler.EventFactorAdded); n != 1 {
+				t.Fatalf("factor_added events: %d", n)
+			}
+		})
+	}
+}
+
+// TestPanicsAreContained: a panicking events hook does not break the step it reports (the
+// step-up completes), and a panicking host view answers an error page with the security
+// headers, not a dropped connection; the host's session survives (T84).
+func TestPanicsAreContained(t *testing.T) {
+	t.Parallel()
+	t.Run("events hook", func(t *testing.T) {
+		t.Parallel()
+		hook := mfahandler.WithEvents(func(context.Context, mfahandler.Event) { panic("host hook bug") })
+		e := newEnv(t, envConfig{opts: []mfahandler.Option{hook}})
+		b := e.browser(bob)
+		list := b.stepUp()
+		wantStatus(t, "step-up with a panicking hook", list, http.StatusOK)
+		if !strings.Contains(e.logs.String(), "WithEvents hook panicked") {
+			t.Error("the hook's panic was not logged")
+		}
+	})
+	t.Run("host view", func(t *testing.T) {
+		t.Parallel()
+		broken := mfahandler.WithViews(views.Views{List: func(views.ListPage) templ.Component { panic("host view bug") }})
+		e := newEnv(t, envConfig{opts: []mfahandler.Option{broken}})
+		b := e.browser(bob)
+		p := b.stepUp()
+		wantStatus(t, "panicking list view", p, http.StatusInternalServerError)
+		wantSecurityHeaders(t, "panicking list view", p, false)
+		mustContain(t, p, "Something went wrong")
+		if e.sessionValues(b.cookie()) == nil {
+			t.Fatal("the host session was lost")
+		}
+		if !strings.Contains(e.logs.String(), "host view bug") {
+			t.Error("the panic was not logged")
+		}
+	})
+}
+
+// TestRemoveTwice: submitting the same removal twice (a double click, a second tab) tells the
+// user it was already removed; no access_denied event is raised for the user's own id (T53).
+func TestRemoveTwice(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envConfig{})
+	a, err := e.emu.SeedAuthenticator(bob, auth0test.FactorOTP, auth0test.SeedOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser(bob)
+	b.stepUp()
+	page := b.open("/account/mfa/remove?id=" + url.QueryEscape(a.ID))
+	form := page.formTo(t, "/account/mfa/remove")
+	first := b.submitForm(page, form, nil)
+	mustContain(t, first, "Authenticator app removed")
+	second := b.submitForm(page, form, nil)
+	if second.url.Path != "/account/mfa/" {
+		t.Fatalf("second removal: %d %s", second.status, second.url)
+	}
+	mustContain(t, second, "already removed")
+	if e.hasEvent(mfahandler.EventAccessDenied) {
+		t.Fatal("access_denied raised for the user's own removed factor")
+	}
+	if n := e.countEvents(mfahandler.EventFactorRemoved); n != 1 {
+		t.Fatalf("factor_removed events: %d", n)
+	}
+	// Someone else's id is still refused with the event.
+	other, err := e.emu.SeedAuthenticator(alice, auth0test.FactorOTP, auth0test.SeedOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := b.raw(http.MethodPost, "/account/mfa/remove", "id="+url.QueryEscape(other.ID), b.sameOrigin())
+	wantStatus(t, "foreign id", p, http.StatusNotFound)
+	if !e.hasEvent(mfahandler.EventAccessDenied) {
+		t.Fatal("no access_denied for a foreign id")
+	}
+}
+
+// TestAuth0RefusalsThroughTheHandler: Auth0's refusals of a confirmation or an association map
+// to what the user needs next (T29, T69, T70): too many attempts → 429 with Retry-After and the
+// setup kept; an expired token at the confirmation → a step-up that comes back to the setup;
+// "User is already enrolled" at associate → a step-up, never an error loop.
+func TestAuth0RefusalsThroughTheHandler(t *testing.T) {
+	t.Parallel()
+	stepsUpTo := func(resume string) func(t *testing.T, e *env, b *browser, hops []page) {
+		return func(t *testing.T, e *env, b *browser, hops []page) {
+			var sawAuthorize bool
+			for _, h := range hops {
+				sawAuthorize = sawAuthorize || e.isAuthorize(h.url)
+			}
+			last := hops[len(hops)-1]
+			if !sawAuthorize || last.url.Path != resume || last.status != http.StatusOK {
+				t.Fatalf("want a step-up back to %s; ended %d %s (authorize seen: %v)", resume, last.status, last.url, sawAuthorize)
+			}
+		}
+	}
+	cases := []struct {
+		name      string
+		path      string
+		fault     auth0test.Fault
+		atConfirm bool
+		want      func(t *testing.T, e *env, b *browser, hops []page)
+	}{
+		{"too many attempts", "/oauth/token", auth0test.Fault{Method: http.MethodPost, Status: http.StatusTooManyRequests,
+			Code: "too_many_attempts", Description: "Too many failed codes. Wait for some minutes before retrying.", RetryAfter: 5 * time.Minute}, true,
+			func(t *testing.T, e *env, b *browser, hops []page) {
+				p := hops[0]
+				wantStatus(t, "too many attempts", p, http.StatusTooManyRequests)
+				wantSecurityHeaders(t, "too many attempts", p, false)
+				if p.header.Get("Retry-After") == "" {
+					t.Error("no Retry-After")
+				}
+				mustContain(t, p, "5 minutes")
+				if g := b.get(e.app.URL + "/account/mfa/enroll/totp"); g.status != http.StatusOK {
+					t.Errorf("the setup was dropped: %d", g.status)
+				}
+			}},
+		{"expired token at confirm", "/oauth/token", auth0test.Fault{Method: http.MethodPost, Status: http.StatusUnauthorized,
+			Code: "expired_token", Description: "mfa_token is expired"}, true, stepsUpTo("/account/mfa/enroll/totp")},
+		{"already enrolled at associate", "/mfa/associate", auth0test.Fault{Method: http.MethodPost, Status: http.StatusForbidden,
+			Code: "access_denied", Description: "User is already enrolled."}, false, stepsUpTo("/account/mfa/")},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, envConfig{})
+			b := e.browser(bob)
+			b.stepUp()
+			var f form
+			if c.atConfirm {
+				setup, secret := startTOTP(t, b)
+				e.clock.Advance(time.Minute + time.Second) // a token refused at once would be a configuration error
+				f = setup.formTo(t, "/enroll/confirm")
+				f.values.Set("code", totpCode(t, secret, e.clock.Now()))
+			} else {
+				e.clock.Advance(time.Minute + time.Second)
+				f = b.open("/account/mfa/").formTo(t, "/account/mfa/enroll/totp")
+			}
+			e.emu.InjectFault(c.path, withTimes(c.fault, 1))
+			e.emu.QueueLogin(bob)
+			c.want(t, e, b, b.hops(b.post(e.app.URL+f.action, f.values)))
+			if e.hasEvent(mfahandler.EventFactorAdded) {
+				t.Error("factor_added after a refusal")
+			}
+		})
+	}
+}
+
+func withTimes(f auth0test.Fault, n int) auth0test.Fault { f.Times = n; return f }

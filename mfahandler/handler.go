@@ -77,6 +77,12 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 	if len(o.factors) == 0 {
 		return nil, errors.New("mfahandler: WithFactors enables no factor")
 	}
+	if !o.factors[FactorTOTP] && !o.factors[FactorPush] {
+		// NIST SP 800-63B §3.1.3.3: codes by phone are restricted and email must not be an
+		// out-of-band factor; a stronger method must always be on offer next to them.
+		return nil, errors.New("mfahandler: WithFactors must include FactorTOTP or FactorPush: text message, voice and " +
+			"email codes can be taken over (SIM swap, a read mailbox), so users must always be offered an app as well")
+	}
 	if o.maxAge <= 0 || o.maxAge > time.Hour {
 		return nil, fmt.Errorf("mfahandler: WithMaxAge(%v) must be between 0 and 1h", o.maxAge)
 	}

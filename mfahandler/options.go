@@ -105,8 +105,9 @@ func defaultOptions() *options {
 // "/" and not end with one.
 func WithBasePath(p string) Option { return func(o *options) { o.basePath = p } }
 
-// WithFactors sets which factors users may add (replacing the default, TOTP only). Email is the
-// weakest choice and is labelled so on the page.
+// WithFactors sets which factors users may add (replacing the default, TOTP only). It must
+// include FactorTOTP or FactorPush: SMS, voice and email are labelled as the weaker choices
+// and are never offered alone.
 func WithFactors(f ...Factor) Option {
 	return func(o *options) {
 		o.factors = map[Factor]bool{}

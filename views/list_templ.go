@@ -760,7 +760,7 @@ func listBody(p ListPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				if ch.Kind == KindEmail {
+				if ch.Kind == KindEmail || ch.Kind == KindSMS || ch.Kind == KindVoice {
 					{
 						templ_7745c5c3_ElementWriter := templ_7745c5c3_Buffer
 						templ_7745c5c3_Buffer := templ.GetBuffer()

@@ -99,6 +99,10 @@ func (c EnrollChoice) label() string {
 	return c.Kind.Label()
 }
 
+// phoneRisk explains why codes by phone are a weaker choice (NIST SP 800-63B restricts them:
+// a number can be taken over).
+const phoneRisk = "Less safe than an app: someone who takes over your phone number (for example by a SIM swap) could get your codes."
+
 func (c EnrollChoice) description() string {
 	if c.Description != "" {
 		return c.Description
@@ -107,9 +111,9 @@ func (c EnrollChoice) description() string {
 	case KindTOTP:
 		return "Get a 6-digit code from an app such as Google Authenticator, Microsoft Authenticator or 1Password. Works without a phone signal."
 	case KindSMS:
-		return "Get a 6-digit code by text message."
+		return "Get a 6-digit code by text message. " + phoneRisk
 	case KindVoice:
-		return "Get a phone call that reads out a 6-digit code."
+		return "Get a phone call that reads out a 6-digit code. " + phoneRisk
 	case KindPush:
 		return "Approve sign-ins with a notification in the Auth0 Guardian app on your phone."
 	case KindEmail:

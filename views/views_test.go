@@ -676,6 +676,33 @@ func TestListGroupsAndChoices(t *testing.T) {
 	if !names["Set up Authenticator app"] {
 		t.Errorf("accessible names = %v", names)
 	}
+	// The weaker choices say so (NIST SP 800-63B: phone codes restricted, email not an OOB
+	// factor); the app does not (T43, T44).
+	seen := 0
+	for _, ch := range all(doc, func(n *html.Node) bool { return hasClass(n, "mfa-choice") }) {
+		choice := strings.TrimSpace(text(ch))
+		seen++
+		weak := strings.Contains(choice, "Less secure")
+		switch {
+		case strings.HasPrefix(choice, "Text") || strings.HasPrefix(choice, "Voice"):
+			if !weak || !strings.Contains(choice, "SIM swap") {
+				t.Errorf("phone choice without its risk: %q", choice)
+			}
+		case strings.HasPrefix(choice, "Email"):
+			if !weak {
+				t.Errorf("email choice not labelled weaker: %q", choice)
+			}
+		case strings.HasPrefix(choice, "Authenticator"):
+			if weak {
+				t.Errorf("the authenticator app is labelled less secure: %q", choice)
+			}
+		default:
+			seen--
+		}
+	}
+	if seen != 4 {
+		t.Errorf("checked %d of the app, text, voice and email choices", seen)
+	}
 
 	empty := text(parse(t, render(t, pages[1].c)))
 	for _, want := range []string{"You haven't added a second sign-in method yet.", "Recovery code: not set up", "You'll get a recovery code when you add your first method."} {

@@ -219,7 +219,7 @@ func (b *baselineHandler) enrollStart(w http.ResponseWriter, r *http.Request) {
 func (b *baselineHandler) pending(r *http.Request, sub string) (baselinePending, bool) {
 	var p baselinePending
 	raw := b.sm.GetBytes(r.Context(), b.base+".pending")
-	if raw == nil || json.Unmarshal(raw, &p) != nil || p.Sub != sub || b.now().Sub(p.Started) > 30*time.Minute {
+	if raw == nil || json.Unmarshal(raw, &p) != nil || p.Sub != sub || b.now().Sub(p.Started) > 10*time.Minute {
 		return p, false
 	}
 	return p, true

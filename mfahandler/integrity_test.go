@@ -782,3 +782,42 @@ func TestAuth0RefusalsThroughTheHandler(t *testing.T) {
 }
 
 func withTimes(f auth0test.Fault, n int) auth0test.Fault { f.Times = n; return f }
+
+// TestEnrollmentExpiresAfterTenMinutes: a setup is usable for 10 minutes after its last code
+// was sent; after that its code is refused without reaching Auth0 and the user starts again
+// (ASVS 6.4.1; T39, T40).
+func TestEnrollmentExpiresAfterTenMinutes(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		after  time.Duration
+		usable bool
+	}{{9*time.Minute + 59*time.Second, true}, {10*time.Minute + time.Second, false}} {
+		t.Run(c.after.String(), func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, envConfig{})
+			b := e.browser(bob)
+			b.stepUp()
+			setup, secret := startTOTP(t, b)
+			e.clock.Advance(c.after)
+			e.emu.QueueLogin(bob) // the MFA API token is renewed on the way
+			f := setup.formTo(t, "/enroll/confirm")
+			f.values.Set("code", totpCode(t, secret, e.clock.Now()))
+			p := b.follow(b.post(e.app.URL+f.action, f.values))
+			if p.url.Path == "/account/mfa/enroll/totp" {
+				// Back from the token renewal on the setup page: the user enters the code again.
+				p = b.submitForm(p, p.formTo(t, "/enroll/confirm"), url.Values{"code": {totpCode(t, secret, e.clock.Now())}})
+			}
+			added := len(activeIDs(e, bob, "totp|")) == 1
+			if c.usable {
+				if !added {
+					t.Fatalf("a setup of %v was refused: %s\n%s", c.after, p.url, p.body)
+				}
+				return
+			}
+			if added {
+				t.Fatalf("a setup of %v was confirmed", c.after)
+			}
+			mustContain(t, p, "no longer in progress")
+		})
+	}
+}

@@ -3,6 +3,11 @@ package mfahandler_test
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -820,4 +825,67 @@ func TestEnrollmentExpiresAfterTenMinutes(t *testing.T) {
 			mustContain(t, p, "no longer in progress")
 		})
 	}
+}
+
+// TestIDTokenWithoutAuthTime: an ID token that does not say when the user authenticated is
+// refused, even with a valid signature: recent authentication cannot be checked (T28).
+func TestIDTokenWithoutAuthTime(t *testing.T) {
+	t.Parallel()
+	rewrite := func(req *http.Request, res *http.Response) {
+		if req.URL.Path != "/oauth/token" || res.StatusCode != http.StatusOK {
+			return
+		}
+		body, _ := io.ReadAll(res.Body)
+		var v map[string]any
+		if json.Unmarshal(body, &v) != nil {
+			replaceBody(res, body)
+			return
+		}
+		if idt, ok := v["id_token"].(string); ok {
+			v["id_token"] = resign(t, idt, func(claims map[string]any) { delete(claims, "auth_time") })
+		}
+		out, _ := json.Marshal(v)
+		replaceBody(res, out)
+	}
+	e := newEnv(t, envConfig{rewrite: rewrite})
+	b := e.browser(bob)
+	p := b.stepUp()
+	wantStatus(t, "ID token without auth_time", p, http.StatusBadRequest)
+	mustContain(t, p, "sign in again")
+	if !strings.Contains(e.logs.String(), "id_token has no auth_time") {
+		t.Fatalf("refused for another reason than the missing auth_time:\n%s", e.logs.String())
+	}
+	if e.hasEvent(mfahandler.EventStepUp) {
+		t.Fatal("step-up accepted without auth_time")
+	}
+	if g := b.get(e.app.URL + "/account/mfa/"); g.status != http.StatusSeeOther || !e.isAuthorize(g.location(t)) {
+		t.Fatalf("a token was kept: the list answered %d", g.status)
+	}
+}
+
+// resign changes the claims of a JWT signed by the emulator's test key and signs it again
+// with the same key and header.
+func resign(t *testing.T, jwt string, change func(map[string]any)) string {
+	t.Helper()
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %d parts", len(parts))
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claims map[string]any
+	if err := json.Unmarshal(raw, &claims); err != nil {
+		t.Fatal(err)
+	}
+	change(claims)
+	payload, _ := json.Marshal(claims)
+	signed := parts[0] + "." + base64.RawURLEncoding.EncodeToString(payload)
+	sum := sha256.Sum256([]byte(signed))
+	sig, err := rsa.SignPKCS1v15(nil, testKey(), crypto.SHA256, sum[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signed + "." + base64.RawURLEncoding.EncodeToString(sig)
 }

@@ -128,6 +128,9 @@ func (h *Handler) enrollForm(w http.ResponseWriter, r *request) error {
 		if !ok || p.Factor != f {
 			return seeOther(w, h.path("/"))
 		}
+		if !h.stillOpen(r, p) {
+			return h.enrollmentOver(w, r)
+		}
 		if f == FactorTOTP {
 			return h.renderTOTP(w, r, p)
 		}
@@ -370,6 +373,9 @@ func (h *Handler) codePage(w http.ResponseWriter, r *request) error {
 	if !ok || (p.Factor != FactorSMS && p.Factor != FactorVoice && p.Factor != FactorEmail) {
 		return seeOther(w, h.path("/"))
 	}
+	if !h.stillOpen(r, p) {
+		return h.enrollmentOver(w, r)
+	}
 	fl, err := h.takeFlash(w, r.Request)
 	if err != nil {
 		return err
@@ -477,6 +483,30 @@ func (h *Handler) claimEnrollment(r *request, p *pendingRecord) (release func(ac
 			_ = h.lim.Reset(context.WithoutCancel(r.Context()), claim, confirmOnce())
 		}
 	}, nil
+}
+
+// stillOpen reports whether the enrollment p has not ended (confirmed, cancelled, replaced).
+// The session may hold a copy that a concurrent request wrote back, or that a failed save
+// left behind after its authenticators were deleted at Auth0: its QR code must not be shown.
+// The check runs under the user lock, so it cannot interleave with a confirmation; when the
+// lock or the limiter is unavailable the page is shown, since every action on it is checked
+// again.
+func (h *Handler) stillOpen(r *request, p *pendingRecord) bool {
+	unlock, err := h.lim.Lock(r.Context(), "lock:"+r.sub, 30*time.Second)
+	if err != nil {
+		return true
+	}
+	defer unlock()
+	claim := "enrollment:" + p.ID
+	d, err := h.lim.Take(r.Context(), claim, confirmOnce())
+	if err != nil {
+		return true
+	}
+	if !d.Allowed {
+		return false
+	}
+	_ = h.lim.Reset(r.Context(), claim, confirmOnce()) // only a check: leave the claim free
+	return true
 }
 
 // enrollmentOver answers a request for an enrollment that was already confirmed, cancelled or

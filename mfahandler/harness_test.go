@@ -117,6 +117,7 @@ func newEnv(t *testing.T, cfg envConfig) *env {
 	up := newUpstream(cfg.rewrite)
 	t.Cleanup(up.close)
 	e := &env{t: t, emu: emu, clock: clk, logs: &logBuffer{}, sm: sm, up: up}
+	sm.ErrorFunc = session.ErrorFunc(slog.New(slog.NewJSONHandler(e.logs, nil))) // as the README asks
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /test/signin", func(w http.ResponseWriter, r *http.Request) {
 		sm.Put(r.Context(), "user", r.URL.Query().Get("sub"))

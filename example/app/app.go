@@ -117,6 +117,7 @@ func (inst *Instance) wire(ctx context.Context, cfg Config, ln net.Listener) (ht
 	sm.Cookie.Secure = strings.HasPrefix(inst.URL, "https://")
 	sm.IdleTimeout = 30 * time.Minute
 	sm.Lifetime = 12 * time.Hour
+	sm.ErrorFunc = session.ErrorFunc(cfg.Logger)
 
 	// Sign-out forms on these pages (and selfmfa's step-up after a POST) redirect to the tenant;
 	// browsers check those redirects against form-action, so the tenant is allowed there.

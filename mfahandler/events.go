@@ -11,16 +11,17 @@ type EventKind string
 
 // The events a host can receive through WithEvents.
 const (
-	EventStepUp          EventKind = "step_up"           // the user passed the step-up login
-	EventStepUpFailed    EventKind = "step_up_failed"    // the step-up callback was refused
-	EventSubjectMismatch EventKind = "subject_mismatch"  // the Auth0 user of the step-up differs from the host user
-	EventEnrollStarted   EventKind = "enroll_started"    // an enrollment was started (associate)
-	EventFactorAdded     EventKind = "factor_added"      // an enrollment was confirmed
-	EventFactorRemoved   EventKind = "factor_removed"    // a factor (or a pair) was removed
-	EventConfirmFailed   EventKind = "confirm_failed"    // a code was wrong or expired, a push declined or expired, or a confirmation activated nothing
-	EventLimitHit        EventKind = "limit_hit"         // a local or Auth0 attempt limit refused a request
-	EventAccessDenied    EventKind = "access_denied"     // an id that is not the user's was used
-	EventRecoveryCodeSet EventKind = "recovery_code_set" // a recovery code was issued and shown once
+	EventStepUp          EventKind = "step_up"                   // the user passed the step-up login
+	EventStepUpFailed    EventKind = "step_up_failed"            // the step-up callback was refused
+	EventSubjectMismatch EventKind = "subject_mismatch"          // the Auth0 user of the step-up differs from the host user
+	EventEnrollStarted   EventKind = "enroll_started"            // an enrollment was started (associate)
+	EventFactorAdded     EventKind = "factor_added"              // an enrollment was confirmed
+	EventFactorRemoved   EventKind = "factor_removed"            // a factor (or a pair) was removed
+	EventConfirmFailed   EventKind = "confirm_failed"            // a code was wrong or expired, a push declined or expired, or a confirmation activated nothing
+	EventLimitHit        EventKind = "limit_hit"                 // a local or Auth0 attempt limit refused a request
+	EventAccessDenied    EventKind = "access_denied"             // an id that is not the user's was used
+	EventRecoveryCodeSet EventKind = "recovery_code_set"         // a recovery code was issued and shown once
+	EventSessionsEnded   EventKind = "other_sessions_signed_out" // the user signed out their other sessions
 )
 
 // Event is one security-relevant action, for audit logs and user notifications. It never

@@ -683,6 +683,7 @@ func (h *Handler) enrolled(w http.ResponseWriter, r *request, p *pendingRecord) 
 		return addedBut(err)
 	}
 	h.emit(r.Context(), r.Request, r.sub, EventFactorAdded, p.Factor, "")
+	h.offerSignOut(w, r)
 	if p.RecoveryCode != "" {
 		h.emit(r.Context(), r.Request, r.sub, EventRecoveryCodeSet, p.Factor, "")
 	}
@@ -1135,6 +1136,7 @@ func (h *Handler) remove(w http.ResponseWriter, r *request) error {
 		_, _ = h.lim.Take(context.WithoutCancel(r.Context()), "removed:"+r.sub+":"+x, removedRule())
 	}
 	h.emit(r.Context(), r.Request, r.sub, EventFactorRemoved, groupFactor(g), "")
+	h.offerSignOut(w, r)
 	if err := h.renew(w, r); err != nil {
 		return &Failure{Status: http.StatusInternalServerError, Title: kindLabel(g.Kind) + " removed",
 			Message: msg + " This page could not be updated; go back to your sign-in methods.", Err: err}
@@ -1199,4 +1201,64 @@ func userText(err error) string {
 		s = strings.ToUpper(s[:1]) + s[1:]
 	}
 	return s
+}
+
+// ---- other sessions -------------------------------------------------------------------------
+
+// signOutOfferTTL is how long the list page offers to sign out other sessions after a change.
+const signOutOfferTTL = 10 * time.Minute
+
+// offerSignOut records, after a factor was added or removed, that the list page should offer
+// to sign out the user's other sessions (when the host configured it).
+func (h *Handler) offerSignOut(w http.ResponseWriter, r *request) {
+	if h.opts.signOutOthers == nil {
+		return
+	}
+	if err := h.save(w, r.Request, keySignOut, signOutOffer{Sub: r.sub, Until: h.opts.now().Add(signOutOfferTTL)}); err != nil {
+		h.logger().Warn("mfahandler: could not record the offer to sign out other sessions", "error", err.Error())
+	}
+}
+
+// signOutOffered reports whether the list page should offer to sign out other sessions.
+func (h *Handler) signOutOffered(r *request) bool {
+	if h.opts.signOutOthers == nil {
+		return false
+	}
+	var o signOutOffer
+	return h.load(r.Request, keySignOut, &o) == nil && o.Sub == r.sub && h.opts.now().Before(o.Until)
+}
+
+// signOutOthers answers the offer: POST {base}/sessions/others with decision=sign_out or keep.
+// Ending one's own other sessions is protective, so it needs no step-up; like every POST it
+// passes the cross-origin check.
+func (h *Handler) signOutOthers(w http.ResponseWriter, r *request) error {
+	if h.opts.signOutOthers == nil {
+		return &Failure{Status: http.StatusNotFound, Title: "Page not found", Message: "This page does not exist."}
+	}
+	switch formValue(r, "decision") {
+	case "keep":
+		if err := h.drop(w, r.Request, keySignOut); err != nil {
+			return err
+		}
+		_ = h.flash(w, r.Request, "info", "Your other sessions stay signed in.")
+		return seeOther(w, h.path("/"))
+	case "sign_out":
+	default:
+		return &Failure{Status: http.StatusBadRequest, Title: "Invalid request", Message: "Choose whether to sign out your other sessions. Nothing was changed."}
+	}
+	n, err := h.opts.signOutOthers(r.Request, r.sub)
+	if err != nil {
+		return &Failure{Status: http.StatusServiceUnavailable, Title: "Please try again",
+			Message: "Your other sessions could not be signed out right now. Please try again in a moment.", Err: err}
+	}
+	if err := h.drop(w, r.Request, keySignOut); err != nil {
+		return err
+	}
+	h.emit(r.Context(), r.Request, r.sub, EventSessionsEnded, "", strconv.Itoa(n))
+	msg := "You were signed out everywhere else."
+	if n == 0 {
+		msg = "There were no other sessions to sign out."
+	}
+	_ = h.flash(w, r.Request, "success", msg)
+	return seeOther(w, h.path("/"))
 }

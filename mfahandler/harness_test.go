@@ -92,6 +92,9 @@ type envConfig struct {
 	clientTimeout time.Duration
 	// rewrite, when set, may change the tenant's answers before the handler reads them.
 	rewrite func(req *http.Request, res *http.Response)
+	// signOutOthers wires WithSignOutOtherSessions to session.SignOutOtherSCS on the host's
+	// session manager.
+	signOutOthers bool
 }
 
 func newEnv(t *testing.T, cfg envConfig) *env {
@@ -160,6 +163,9 @@ func newEnv(t *testing.T, cfg envConfig) *env {
 			e.mu.Unlock()
 		}),
 	}, cfg.opts...)
+	if cfg.signOutOthers {
+		opts = append(opts, mfahandler.WithSignOutOtherSessions(session.SignOutOtherSCS(sm, "user")))
+	}
 	h, err := mfahandler.New(mfahandler.Config{
 		Domain:       domain,
 		TenantDomain: tenantDomain,

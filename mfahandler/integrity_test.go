@@ -889,3 +889,76 @@ func resign(t *testing.T, jwt string, change func(map[string]any)) string {
 	}
 	return signed + "." + base64.RawURLEncoding.EncodeToString(sig)
 }
+
+// TestSignOutOtherSessions: after a factor is added or removed, the list offers to sign out the
+// user's other sessions (ASVS 7.4.3, T35). Accepting ends the user's other sessions and keeps
+// this one and other users'; declining keeps them; without the option nothing is offered.
+func TestSignOutOtherSessions(t *testing.T) {
+	t.Parallel()
+	setup := func(t *testing.T, cfg envConfig) (*env, *browser, *browser, *browser, page) {
+		e := newEnv(t, cfg)
+		laptop, phone, other := e.browser(bob), e.browser(bob), e.browser(alice)
+		laptop.stepUp()
+		s, secret := startTOTP(t, laptop)
+		list := finishRecovery(t, laptop, laptop.submitForm(s, s.formTo(t, "/enroll/confirm"), url.Values{"code": {totpCode(t, secret, e.clock.Now())}}))
+		wantStatus(t, "list after the change", list, http.StatusOK)
+		return e, laptop, phone, other, list
+	}
+	signedIn := func(b *browser) bool {
+		return b.get(b.e.app.URL+"/account/mfa/").status != http.StatusUnauthorized
+	}
+	t.Run("sign out", func(t *testing.T) {
+		t.Parallel()
+		e, laptop, phone, other, list := setup(t, envConfig{signOutOthers: true})
+		mustContain(t, list, "Sign out your other sessions?")
+		p := laptop.submitForm(list, list.formTo(t, "/account/mfa/sessions/others"), url.Values{"decision": {"sign_out"}})
+		mustContain(t, p, "signed out everywhere else")
+		mustNotContain(t, p, "Sign out your other sessions?")
+		if signedIn(phone) {
+			t.Error("the user's other session is still signed in")
+		}
+		if !signedIn(laptop) || !signedIn(other) {
+			t.Error("this session or another user's was signed out")
+		}
+		if n := e.countEvents(mfahandler.EventSessionsEnded); n != 1 {
+			t.Errorf("other_sessions_signed_out events: %d", n)
+		}
+	})
+	t.Run("keep", func(t *testing.T) {
+		t.Parallel()
+		e, laptop, phone, _, list := setup(t, envConfig{signOutOthers: true})
+		p := laptop.submitForm(list, list.formTo(t, "/account/mfa/sessions/others"), url.Values{"decision": {"keep"}})
+		mustContain(t, p, "stay signed in")
+		mustNotContain(t, p, "Sign out your other sessions?")
+		if !signedIn(phone) || e.hasEvent(mfahandler.EventSessionsEnded) {
+			t.Error("declining signed out the other session")
+		}
+	})
+	t.Run("offer expires", func(t *testing.T) {
+		t.Parallel()
+		e, laptop, _, _, _ := setup(t, envConfig{signOutOthers: true})
+		e.clock.Advance(10*time.Minute + time.Second)
+		e.emu.QueueLogin(bob)
+		mustNotContain(t, laptop.passChallenge(laptop.open("/account/mfa/")), "Sign out your other sessions?")
+	})
+	t.Run("not configured", func(t *testing.T) {
+		t.Parallel()
+		_, laptop, phone, _, list := setup(t, envConfig{})
+		mustNotContain(t, list, "Sign out your other sessions?", "/sessions/others")
+		p := laptop.raw(http.MethodPost, "/account/mfa/sessions/others", "decision=sign_out", laptop.sameOrigin())
+		wantStatus(t, "sign-out without the option", p, http.StatusNotFound)
+		if !signedIn(phone) {
+			t.Error("the other session was signed out")
+		}
+	})
+	t.Run("cross-site", func(t *testing.T) {
+		t.Parallel()
+		_, laptop, phone, _, _ := setup(t, envConfig{signOutOthers: true})
+		p := laptop.raw(http.MethodPost, "/account/mfa/sessions/others", "decision=sign_out",
+			map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"})
+		wantStatus(t, "cross-site sign-out", p, http.StatusForbidden)
+		if !signedIn(phone) {
+			t.Error("a cross-site request signed the other session out")
+		}
+	})
+}

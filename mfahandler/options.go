@@ -88,6 +88,7 @@ type options struct {
 	insecureLoopback bool
 	keyPrefix        string
 	noSessionRenewal bool
+	signOutOthers    func(r *http.Request, sub string) (int, error)
 }
 
 func defaultOptions() *options {
@@ -207,6 +208,16 @@ func WithInsecureLoopbackHTTP() Option { return func(o *options) { o.insecureLoo
 // was fixed or observed before the step-up login stays valid after it (OWASP ASVS 3.2.1); use
 // it only when the host rotates the identifier itself. session.NewSCS needs no such option.
 func WithoutSessionRenewal() Option { return func(o *options) { o.noSessionRenewal = true } }
+
+// WithSignOutOtherSessions offers the user, after they add or remove a sign-in method, to sign
+// out their other sessions (ASVS 7.4.3): the list page shows the choice, and "Sign out other
+// sessions" calls fn with the request (whose session must stay) and the user's Auth0 subject.
+// fn returns how many sessions it ended. For scs, session.SignOutOtherSCS(sm, "your user key")
+// does it with any store that can list its sessions (memstore, redisstore, …). Without this
+// option nothing is offered.
+func WithSignOutOtherSessions(fn func(r *http.Request, sub string) (int, error)) Option {
+	return func(o *options) { o.signOutOthers = fn }
+}
 
 // WithSessionKeyPrefix changes the prefix of selfmfa's session keys (default "mfa.").
 func WithSessionKeyPrefix(p string) Option { return func(o *options) { o.keyPrefix = p } }

@@ -108,6 +108,9 @@ func (h *Handler) renderList(w http.ResponseWriter, r *request, inv *inventory, 
 		}
 		page.Add = append(page.Add, c)
 	}
+	if h.signOutOffered(r) {
+		page.SignOutOthers = h.formPtr(r.Request, "/sessions/others")
+	}
 	return h.render(w, r.Request, http.StatusOK, h.views.List(page))
 }
 

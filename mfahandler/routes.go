@@ -23,6 +23,7 @@ import (
 //	POST {base}/recovery-code         "I have saved it"
 //	GET  {base}/remove?id=            confirm a removal
 //	POST {base}/remove                remove (DELETE /mfa/authenticators/{id})
+//	POST {base}/sessions/others       sign out the user's other sessions, or keep them (WithSignOutOtherSessions)
 //	GET  {base}/static/…              embedded stylesheet and script
 func (h *Handler) routes() {
 	b := h.opts.basePath
@@ -41,6 +42,7 @@ func (h *Handler) routes() {
 	m.Handle("POST "+b+"/recovery-code", h.page(h.recoveryAck))
 	m.Handle("GET "+b+"/remove", h.page(h.removePage))
 	m.Handle("POST "+b+"/remove", h.page(h.remove))
+	m.Handle("POST "+b+"/sessions/others", h.page(h.signOutOthers))
 	// POST-only steps answer 405 to GET instead of falling into GET {base}/enroll/{factor}.
 	for _, p := range []string{"/enroll/confirm", "/enroll/resend", "/enroll/cancel"} {
 		m.Handle("GET "+b+p, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -75,6 +75,12 @@ type recoveryRecord struct {
 	Reason string `json:"reason,omitempty"` // why none was sent: pendingRecord.NoCodeReason
 }
 
+// signOutOffer is the offer to sign out the user's other sessions after a change of factors.
+type signOutOffer struct {
+	Sub   string    `json:"sub"`
+	Until time.Time `json:"until"`
+}
+
 // flashRecord is a one-shot message shown on the next page.
 type flashRecord struct {
 	Kind    string `json:"kind"` // "success", "error", "info"
@@ -88,6 +94,7 @@ const (
 	keyLogin    = "login"
 	keyPending  = "pending"
 	keyRecovery = "recovery"
+	keySignOut  = "signout_offer"
 	// keyRecoveryHeld keeps the recovery code of a cancelled enrollment until the next one is
 	// confirmed (Auth0 activates the pending code then, and sends it no more).
 	keyRecoveryHeld = "recovery_held"

@@ -170,6 +170,10 @@ type ListPage struct {
 	// Add lists the enabled kinds the user can add. They are shown in a fixed order:
 	// authenticator app (recommended) first, email (the weaker choice) last.
 	Add []EnrollChoice
+	// SignOutOthers, when set, offers to sign out the user's other sessions after a change of
+	// their sign-in methods (ASVS 7.4.3). The form's submit buttons send decision=sign_out or
+	// decision=keep.
+	SignOutOthers *Form
 }
 
 // QR is a QR code to show. Content is encoded on the server with internal/qrsvg; SVG, when

@@ -135,6 +135,8 @@ func (inst *Instance) wire(ctx context.Context, cfg Config, ln net.Listener) (ht
 		mfahandler.WithEvents(func(_ context.Context, e mfahandler.Event) {
 			cfg.Logger.Info("app: security event", "kind", e.Kind, "user", e.User, "factor", e.Factor, "reason", e.Reason)
 		}),
+		// After a change of factors, offer to sign out the user's other sessions.
+		mfahandler.WithSignOutOtherSessions(session.SignOutOtherSCS(sm, keyUser)),
 	}
 	if cfg.Auth0 == nil {
 		mfaOpts = append(mfaOpts, mfahandler.WithInsecureLoopbackHTTP()) // the emulator speaks plain HTTP

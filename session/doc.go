@@ -16,9 +16,12 @@
 //	sm := scs.New()                 // memstore: one process only
 //	sm.Store = redisstore.New(pool) // several instances: a shared server-side store
 //	sm.Cookie.Secure = true
+//	sm.ErrorFunc = session.ErrorFunc(logger) // a store outage: 503 with the security headers
 //
 //	store := session.NewSCS(sm)
 //	mux.Handle("/account/mfa/", sm.LoadAndSave(mfa)) // mfa built with store
+//
+// [SignOutOtherSCS] ends a user's other sessions, for mfahandler.WithSignOutOtherSessions.
 //
 // Inside a request:
 //

@@ -2,6 +2,7 @@ package mfahandler_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -24,7 +25,8 @@ func grouped(s string) string {
 // TestSecretsStayInPageBodies follows a whole authenticator-app enrollment and checks every
 // response: the TOTP secret and the recovery code appear only in the page bodies meant to
 // show them, never in a URL, a Location header, a cookie, a log line or an event; the QR code
-// is inline, never an external image (T36, T37, T38, T78).
+// is inline, never an external image; the MFA API token appears nowhere at all (T36, T37, T38,
+// T78).
 func TestSecretsStayInPageBodies(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, envConfig{})
@@ -33,6 +35,13 @@ func TestSecretsStayInPageBodies(t *testing.T) {
 	e.emu.QueueLogin(bob)
 	all = append(all, b.hops(b.get(e.app.URL+"/account/mfa/"))...)
 	list := all[len(all)-1]
+	var tok struct {
+		AccessToken string `json:"at"`
+	}
+	raw, _ := e.sessionValues(b.cookie())["mfa.tok"].([]byte)
+	if err := json.Unmarshal(raw, &tok); err != nil || len(tok.AccessToken) < 20 {
+		t.Fatalf("no MFA API token in the session (%v)", err)
+	}
 	all = append(all, b.hops(b.post(e.app.URL+"/account/mfa/enroll/totp", list.formTo(t, "/enroll/totp").values))...)
 	setup := all[len(all)-1]
 	m := secretOnPage.FindStringSubmatch(setup.body)
@@ -74,7 +83,8 @@ func TestSecretsStayInPageBodies(t *testing.T) {
 	all = append(all, b.hops(b.get(e.app.URL+"/account/mfa/remove?id="+url.QueryEscape(id)))...)
 
 	secrets := map[string]string{"TOTP secret": secret, "grouped secret": grouped(secret), "recovery code": code,
-		"grouped recovery code": grouped(code), "otpauth URI": "otpauth://"}
+		"grouped recovery code": grouped(code), "otpauth URI": "otpauth://", "MFA API token": tok.AccessToken,
+		"MFA API token signature": tok.AccessToken[strings.LastIndexByte(tok.AccessToken, '.')+1:]}
 	for i, p := range all {
 		places := map[string]string{
 			"URL":        p.url.String(),
@@ -215,4 +225,77 @@ func networkURLs(us []string) []string {
 		}
 	}
 	return out
+}
+
+// TestOOBCodeStaysServerSide follows a text-message enrollment (a wrong code, a resend, the
+// right code): the oob_code Auth0 returned never reaches a page, a URL, a header, a log line
+// or an event, and the full phone number never reaches a URL, a header, the log or an event
+// (T36, T38, T78).
+func TestOOBCodeStaysServerSide(t *testing.T) {
+	t.Parallel()
+	const number = "+14155552671"
+	e := newEnv(t, envConfig{})
+	b := e.browser(bob)
+	b.stepUp()
+	form := b.open("/account/mfa/enroll/sms")
+	start := form.formTo(t, "/account/mfa/enroll/sms")
+	start.values.Set("phone_number", number)
+	all := b.hops(b.post(e.app.URL+start.action, start.values))
+	codePage := all[len(all)-1]
+	oob := func() string {
+		var p struct {
+			OOBCode string `json:"oob_code"`
+		}
+		raw, _ := e.sessionValues(b.cookie())["mfa.pending"].([]byte)
+		if err := json.Unmarshal(raw, &p); err != nil || p.OOBCode == "" {
+			t.Fatalf("no oob_code in the session (%v)", err)
+		}
+		return p.OOBCode
+	}
+	codes := []string{oob()}
+	confirm := codePage.formTo(t, "/enroll/confirm")
+	confirm.values.Set("code", "000000")
+	all = append(all, b.hops(b.post(e.app.URL+confirm.action, confirm.values))...)
+	resend := codePage.formTo(t, "/enroll/resend")
+	all = append(all, b.hops(b.post(e.app.URL+resend.action, resend.values))...)
+	codes = append(codes, oob())
+	if codes[0] == codes[1] {
+		t.Fatal("the resend did not associate again")
+	}
+	sent, _ := e.emu.LastCode(number)
+	confirm.values.Set("code", sent)
+	all = append(all, b.hops(b.post(e.app.URL+confirm.action, confirm.values))...)
+	if len(activeIDs(e, bob, "sms|")) != 1 {
+		t.Fatalf("the phone was not added: %v", e.emu.Authenticators(bob))
+	}
+	secrets := map[string]string{"first oob_code": codes[0], "second oob_code": codes[1]}
+	for i, p := range all {
+		for name, s := range secrets {
+			if strings.Contains(p.body, s) {
+				t.Errorf("page %d (%s) shows the %s", i, p.url.Path, name)
+			}
+		}
+		for place, v := range map[string]string{"URL": p.url.String(), "Location": p.header.Get("Location"),
+			"Set-Cookie": strings.Join(p.header.Values("Set-Cookie"), "\n"), "links": strings.Join(urlsOn(p), "\n")} {
+			for name, s := range map[string]string{"oob_code": codes[0], "new oob_code": codes[1], "phone number": "4155552671"} {
+				if strings.Contains(v, s) || strings.Contains(v, url.QueryEscape(number)) {
+					t.Errorf("%s of %s contains the %s", place, p.url.Path, name)
+				}
+			}
+		}
+	}
+	logs := e.logs.String()
+	for _, s := range []string{codes[0], codes[1], "4155552671"} {
+		if strings.Contains(logs, s) {
+			t.Errorf("the log contains %q", s[:6]+"…")
+		}
+	}
+	for _, ev := range e.eventList() {
+		dump := fmt.Sprintf("%+v", ev)
+		for _, s := range []string{codes[0], codes[1], "4155552671"} {
+			if strings.Contains(dump, s) {
+				t.Errorf("event %s carries a secret or the number", ev.Kind)
+			}
+		}
+	}
 }

@@ -92,6 +92,9 @@ func (h *Handler) loadPending(r *request) (*pendingRecord, bool, error) {
 // ---- list -----------------------------------------------------------------------------------
 
 func (h *Handler) listPage(w http.ResponseWriter, r *request) error {
+	if err := h.dropExpired(w, r); err != nil {
+		return err
+	}
 	tok, err := h.requireToken(r, minTokenLife, h.path("/"))
 	if err != nil {
 		return err
@@ -295,6 +298,18 @@ func (h *Handler) unshownRecoveryCode(r *request) string {
 	return ""
 }
 
+// dropExpired removes an enrollment older than pendingTTL from the session, so its TOTP secret
+// and oob_code do not outlive their use; a recovery code that came with it is held for the next
+// enrollment, as for a cancel. Its pending authenticators at Auth0 are left to the next
+// enrollment's clean-up (or Auth0's 24 hours).
+func (h *Handler) dropExpired(w http.ResponseWriter, r *request) error {
+	p, ok := h.rawPending(r)
+	if !ok || h.opts.now().Sub(p.Started) <= pendingTTL {
+		return nil
+	}
+	return h.forgetPending(w, r, p)
+}
+
 // rawPending is the session's enrollment record of this user at any age (loadPending hides
 // expired ones).
 func (h *Handler) rawPending(r *request) (*pendingRecord, bool) {
@@ -406,7 +421,10 @@ func (h *Handler) confirm(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	if !ok || formValue(r, "enrollment") != p.ID || p.Factor == FactorPush {
-		h.flash(w, r.Request, "info", "That enrollment is no longer in progress. Nothing was changed.")
+		if err := h.dropExpired(w, r); err != nil {
+			return err
+		}
+		_ = h.flash(w, r.Request, "info", "That enrollment is no longer in progress. Nothing was changed.")
 		return seeOther(w, h.path("/"))
 	}
 	back := h.pendingPage(p)
@@ -718,6 +736,9 @@ func (h *Handler) resend(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	if !ok || formValue(r, "enrollment") != p.ID || (p.Factor != FactorSMS && p.Factor != FactorVoice && p.Factor != FactorEmail) {
+		if err := h.dropExpired(w, r); err != nil {
+			return err
+		}
 		_ = h.flash(w, r.Request, "info", "That enrollment is no longer in progress. Nothing was changed.")
 		return seeOther(w, h.path("/"))
 	}

@@ -823,6 +823,9 @@ func TestEnrollmentExpiresAfterTenMinutes(t *testing.T) {
 				t.Fatalf("a setup of %v was confirmed", c.after)
 			}
 			mustContain(t, p, "no longer in progress")
+			if _, held := e.sessionValues(b.cookie())["mfa.pending"]; held {
+				t.Error("the expired enrollment (its TOTP secret) is still in the session")
+			}
 		})
 	}
 }

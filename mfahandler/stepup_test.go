@@ -36,6 +36,7 @@ var routeTable = []struct{ method, path string }{
 	{http.MethodPost, "/account/mfa/enroll/cancel"},
 	{http.MethodPost, "/account/mfa/recovery-code"},
 	{http.MethodPost, "/account/mfa/remove"},
+	{http.MethodPost, "/account/mfa/sessions/others"},
 }
 
 // TestAnonymousGetsNothing: without a signed-in host user every route answers 401 (or the

@@ -944,6 +944,20 @@ func TestSignOutOtherSessions(t *testing.T) {
 		e.emu.QueueLogin(bob)
 		mustNotContain(t, laptop.passChallenge(laptop.open("/account/mfa/")), "Sign out your other sessions?")
 	})
+	t.Run("after a removal", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, envConfig{signOutOthers: true})
+		a, err := e.emu.SeedAuthenticator(bob, auth0test.FactorOTP, auth0test.SeedOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := e.browser(bob)
+		b.stepUp()
+		mustNotContain(t, b.open("/account/mfa/"), "Sign out your other sessions?")
+		page := b.open("/account/mfa/remove?id=" + url.QueryEscape(a.ID))
+		list := b.submitForm(page, page.formTo(t, "/account/mfa/remove"), nil)
+		mustContain(t, list, "Authenticator app removed", "Sign out your other sessions?")
+	})
 	t.Run("not configured", func(t *testing.T) {
 		t.Parallel()
 		_, laptop, phone, _, list := setup(t, envConfig{})

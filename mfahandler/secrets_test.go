@@ -238,6 +238,7 @@ func TestOOBCodeStaysServerSide(t *testing.T) {
 	b := e.browser(bob)
 	b.stepUp()
 	form := b.open("/account/mfa/enroll/sms")
+	mustContain(t, form, "SIM swap", "An authenticator app is the safer choice") // the risk, on the form too (T44)
 	start := form.formTo(t, "/account/mfa/enroll/sms")
 	start.values.Set("phone_number", number)
 	all := b.hops(b.post(e.app.URL+start.action, start.values))

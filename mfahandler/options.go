@@ -50,10 +50,12 @@ type Limits struct {
 }
 
 // DefaultLimits are stricter than Auth0's so that users meet ours first, with a clear message.
+// Codes allows at most 98 wrong codes a day per user (8 at once, then one every 16 minutes):
+// NIST SP 800-63B §5.2.2 caps consecutive failed attempts at 100.
 func DefaultLimits() Limits {
 	return Limits{
 		CodesPerEnrollment: 5,
-		Codes:              limiter.Rule{Name: "codes", Burst: 8, Refill: 6 * time.Minute},
+		Codes:              limiter.Rule{Name: "codes", Burst: 8, Refill: 16 * time.Minute},
 		Sends:              limiter.Rule{Name: "sends", Burst: 5, Refill: 12 * time.Minute},
 		Enrollments:        limiter.Rule{Name: "enrollments", Burst: 10, Refill: 30 * time.Minute},
 	}

@@ -917,6 +917,17 @@ func TestLimitWrongCodesOverHours(t *testing.T) {
 	}
 }
 
+// TestDefaultLimitsStayUnderNIST: the default per-user code rule lets at most 100 wrong codes
+// through in a day (NIST SP 800-63B §5.2.2); TestLimitWrongCodesOverHours shows the rule is
+// enforced over time as computed here (T46).
+func TestDefaultLimitsStayUnderNIST(t *testing.T) {
+	t.Parallel()
+	r := mfahandler.DefaultLimits().Codes
+	if perDay := r.Burst + int(24*time.Hour/r.Refill); perDay > 100 {
+		t.Fatalf("the default code rule allows %d wrong codes a day, above 100", perDay)
+	}
+}
+
 // TestSessionCodecThatLosesBytes: a value that is not []byte under the handler's key means the
 // host's scs codec does not round-trip []byte (a JSON codec turns it into a string). That is a
 // configuration error, not user data: it is answered loudly, with a log line that names the

@@ -8,10 +8,12 @@ import (
 	"testing"
 
 	"github.com/selfmfa/selfmfa/auth0test"
+	"github.com/selfmfa/selfmfa/mfahandler"
 )
 
 // TestCrossOriginRequestsRefused: every unsafe route refuses cross-site, same-site sibling and
-// old-browser cross-origin requests with 403, before any call or session change (T17, T18, T19).
+// old-browser cross-origin requests with 403, before any call or session change; each refusal
+// is one access_denied event for the host's audit trail (T17, T18, T19, T80).
 func TestCrossOriginRequestsRefused(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, envConfig{})
@@ -62,8 +64,18 @@ func TestCrossOriginRequestsRefused(t *testing.T) {
 	if after := e.sessionValues(cookie); !reflect.DeepEqual(before, after) || b.cookie() != cookie {
 		t.Error("a refused request changed the session")
 	}
-	if len(e.eventList()) != events || len(activeIDs(e, bob, "totp|")) != 1 {
-		t.Fatalf("refused requests had effects: events %v, factors %v", e.eventKinds()[events:], e.emu.Authenticators(bob))
+	refused := 0
+	for _, ev := range e.eventList()[events:] {
+		if ev.Kind != mfahandler.EventAccessDenied || ev.Reason != "cross_origin" || ev.User != bob {
+			t.Errorf("a refused request raised %+v", ev)
+		}
+		refused++
+	}
+	if refused != len(bodies)*len(variants) {
+		t.Errorf("%d access_denied events for %d refused requests (T80)", refused, len(bodies)*len(variants))
+	}
+	if len(activeIDs(e, bob, "totp|")) != 1 {
+		t.Fatalf("refused requests had effects: factors %v", e.emu.Authenticators(bob))
 	}
 	// The enrollment is intact.
 	b.submitForm(setup, setup.formTo(t, "/enroll/confirm"), url.Values{"code": {code}})

@@ -19,7 +19,7 @@ const (
 	EventFactorRemoved   EventKind = "factor_removed"            // a factor (or a pair) was removed
 	EventConfirmFailed   EventKind = "confirm_failed"            // a code was wrong or expired, a push declined or expired, or a confirmation activated nothing
 	EventLimitHit        EventKind = "limit_hit"                 // a local or Auth0 attempt limit refused a request
-	EventAccessDenied    EventKind = "access_denied"             // an id that is not the user's was used
+	EventAccessDenied    EventKind = "access_denied"             // an id that is not the user's was used, or a cross-origin request was refused
 	EventRecoveryCodeSet EventKind = "recovery_code_set"         // a recovery code was issued and shown once
 	EventSessionsEnded   EventKind = "other_sessions_signed_out" // the user signed out their other sessions
 )
@@ -36,7 +36,8 @@ type Event struct {
 	// Reason is a short machine-readable reason for failures: for confirm_failed
 	// "malformed_code", "invalid_code", "code_expired", "push_rejected", "push_expired",
 	// "not_activated"; for step_up_failed "unknown_state", "code_exchange", "id_token_invalid",
-	// "nonce_mismatch", "insufficient_scope", "authorize_{error}"; for limit_hit the rule name.
+	// "nonce_mismatch", "insufficient_scope", "authorize_{error}"; for access_denied
+	// "unknown_authenticator", "cross_origin"; for limit_hit the rule name.
 	Reason string
 }
 

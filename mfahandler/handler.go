@@ -280,6 +280,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if h.opts.cop != nil {
 			if err := h.opts.cop.Check(r); err != nil {
 				h.logger().Warn("mfahandler: cross-origin request refused", "method", r.Method, "path", p)
+				if sub, ok := h.cfg.CurrentUser(r); ok && sub != "" {
+					// For the host's audit trail: someone tried to act for this user from another site.
+					h.emit(r.Context(), r, sub, EventAccessDenied, "", "cross_origin")
+				}
 				h.fail(w, r, &Failure{Status: http.StatusForbidden, Title: "Request refused",
 					Message: "This request came from another site and was refused. Nothing was changed.", Err: err})
 				return

@@ -132,7 +132,7 @@ func (h *Handler) enrollForm(w http.ResponseWriter, r *request) error {
 			return seeOther(w, h.path("/"))
 		}
 		if !h.stillOpen(r, p) {
-			return h.enrollmentOver(w, r)
+			return h.enrollmentOver(w, r, p)
 		}
 		if f == FactorTOTP {
 			return h.renderTOTP(w, r, p)
@@ -389,7 +389,7 @@ func (h *Handler) codePage(w http.ResponseWriter, r *request) error {
 		return seeOther(w, h.path("/"))
 	}
 	if !h.stillOpen(r, p) {
-		return h.enrollmentOver(w, r)
+		return h.enrollmentOver(w, r, p)
 	}
 	fl, err := h.takeFlash(w, r.Request)
 	if err != nil {
@@ -449,7 +449,7 @@ func (h *Handler) confirm(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	if release == nil {
-		return h.enrollmentOver(w, r)
+		return h.enrollmentOver(w, r, p)
 	}
 	accepted := false
 	defer func() { release(accepted) }()
@@ -523,14 +523,19 @@ func (h *Handler) stillOpen(r *request, p *pendingRecord) bool {
 	if !d.Allowed {
 		return false
 	}
-	_ = h.lim.Reset(r.Context(), claim, confirmOnce()) // only a check: leave the claim free
+	if err := h.lim.Reset(context.WithoutCancel(r.Context()), claim, confirmOnce()); err != nil {
+		// Only a check, but the claim is now taken: say so, since the enrollment will answer
+		// "already ended" until the claim runs out.
+		h.logger().Warn("mfahandler: could not release an enrollment check", "error", err.Error())
+	}
 	return true
 }
 
 // enrollmentOver answers a request for an enrollment that was already confirmed, cancelled or
 // ended in another tab: the session's copy is dropped and the user sees the list.
-func (h *Handler) enrollmentOver(w http.ResponseWriter, r *request) error {
-	if err := h.drop(w, r.Request, keyPending); err != nil {
+func (h *Handler) enrollmentOver(w http.ResponseWriter, r *request, p *pendingRecord) error {
+	p.ended = true // its claim is already taken
+	if err := h.forgetPending(w, r, p); err != nil { // holds its recovery code, as on cancel
 		return err
 	}
 	_ = h.flash(w, r.Request, "info", "That setup has already ended (it was confirmed or cancelled, perhaps in another tab). Nothing else was changed.")
@@ -833,7 +838,7 @@ func (h *Handler) cancel(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	if release == nil {
-		return h.enrollmentOver(w, r)
+		return h.enrollmentOver(w, r, p)
 	}
 	p.ended = true // keep the claim: this enrollment is over
 	release(false)
@@ -908,7 +913,7 @@ func (h *Handler) pushStatus(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	if release == nil {
-		return h.enrollmentOver(w, r)
+		return h.enrollmentOver(w, r, p)
 	}
 	accepted := false
 	defer func() { release(accepted) }()
@@ -974,7 +979,7 @@ func (h *Handler) pollWait(r *request, p *pendingRecord) (bool, error) {
 	if !d.Allowed {
 		return true, nil
 	}
-	if err := h.lim.Reset(r.Context(), "push:"+p.ID, pushBackOffRule()); err != nil {
+	if err := h.lim.Reset(context.WithoutCancel(r.Context()), "push:"+p.ID, pushBackOffRule()); err != nil {
 		return false, limited(err)
 	}
 	d, err = h.lim.Take(r.Context(), "push:"+p.ID, pushPollRule())
@@ -1182,7 +1187,9 @@ func (h *Handler) notListed(w http.ResponseWriter, r *request, id string) error 
 		return seeOther(w, h.path("/"))
 	}
 	if err == nil {
-		_ = h.lim.Reset(r.Context(), key, removedRule()) // only a check: leave no mark
+		if err := h.lim.Reset(context.WithoutCancel(r.Context()), key, removedRule()); err != nil { // only a check: leave no mark
+			h.logger().Warn("mfahandler: could not release a removal check", "error", err.Error())
+		}
 	}
 	h.emit(r.Context(), r.Request, r.sub, EventAccessDenied, "", "unknown_authenticator")
 	return &Failure{Status: http.StatusNotFound, Title: "Unknown sign-in method", Message: "That sign-in method was not found. Nothing was changed."}
@@ -1256,6 +1263,12 @@ func (h *Handler) signOutOthers(w http.ResponseWriter, r *request) error {
 	if h.opts.signOutOthers == nil {
 		return &Failure{Status: http.StatusNotFound, Title: "Page not found", Message: "This page does not exist."}
 	}
+	if !h.signOutOffered(r) {
+		// Only as the answer to an offer (after a change of factors, for 10 minutes): ending
+		// sessions reads the whole session store, so it is not an endpoint to call at will.
+		_ = h.flash(w, r.Request, "info", "That choice is no longer open. Nothing was changed.")
+		return seeOther(w, h.path("/"))
+	}
 	switch formValue(r, "decision") {
 	case "keep":
 		if err := h.drop(w, r.Request, keySignOut); err != nil {
@@ -1267,6 +1280,11 @@ func (h *Handler) signOutOthers(w http.ResponseWriter, r *request) error {
 	default:
 		return &Failure{Status: http.StatusBadRequest, Title: "Invalid request", Message: "Choose whether to sign out your other sessions. Nothing was changed."}
 	}
+	unlock, err := h.lockUser(r.Context(), r.sub)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	n, err := h.opts.signOutOthers(r.Request, r.sub)
 	if err != nil {
 		return &Failure{Status: http.StatusServiceUnavailable, Title: "Please try again",

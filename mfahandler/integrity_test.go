@@ -926,6 +926,23 @@ func TestSignOutOtherSessions(t *testing.T) {
 		if n := e.countEvents(mfahandler.EventSessionsEnded); n != 1 {
 			t.Errorf("other_sessions_signed_out events: %d", n)
 		}
+		// The offer is used up: the route is no endpoint to call at will (it reads every session).
+		again := laptop.follow(laptop.raw(http.MethodPost, "/account/mfa/sessions/others", "decision=sign_out", laptop.sameOrigin()))
+		mustContain(t, again, "no longer open")
+		if n := e.countEvents(mfahandler.EventSessionsEnded); n != 1 {
+			t.Errorf("a second call without an offer signed sessions out (%d events)", n)
+		}
+	})
+	t.Run("without an offer", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, envConfig{signOutOthers: true})
+		laptop, phone := e.browser(bob), e.browser(bob)
+		laptop.stepUp()
+		p := laptop.follow(laptop.raw(http.MethodPost, "/account/mfa/sessions/others", "decision=sign_out", laptop.sameOrigin()))
+		mustContain(t, p, "no longer open")
+		if !signedIn(phone) || e.hasEvent(mfahandler.EventSessionsEnded) {
+			t.Error("other sessions were signed out without an offer")
+		}
 	})
 	t.Run("keep", func(t *testing.T) {
 		t.Parallel()

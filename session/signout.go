@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync"
 
 	"github.com/alexedwards/scs/v2"
 )
@@ -17,8 +18,21 @@ import (
 //
 // It reads every session of the store, so it costs one pass over all sessions per use; it is
 // used only when a user asks for it after changing their sign-in methods.
+//
+// Calls are serialised: a pass holds at most one store connection while it reads (redisstore's
+// All keeps one connection and asks for another per session, so parallel passes could drain a
+// bounded pool).
+//
+// A request of another session that is in flight at that moment writes its session back when
+// it finishes (scs saves the whole session after every request when IdleTimeout is set), which
+// brings that session back. For a sign-out that nothing can undo, also record a per-user
+// "signed out at" time in your user store and have your CurrentUser reject sessions that signed
+// in before it.
 func SignOutOtherSCS(sm *scs.SessionManager, userKey string) func(r *http.Request, sub string) (int, error) {
+	var mu sync.Mutex
 	return func(r *http.Request, sub string) (n int, err error) {
+		mu.Lock()
+		defer mu.Unlock()
 		if sm == nil {
 			return 0, errNilManager
 		}

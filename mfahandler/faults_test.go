@@ -113,7 +113,18 @@ func TestUpstreamFaults(t *testing.T) {
 			confirm := setup.formTo(t, "/enroll/confirm")
 			fault("/oauth/token", http.MethodPost)
 			v := url.Values{"enrollment": confirm.values["enrollment"], "code": {totpCode(t, secret, e.clock.Now())}}
-			check("confirm", b.post(e.app.URL+"/account/mfa/enroll/confirm", v))
+			if f.fault.Hang {
+				// No answer in time: Auth0 may still finish it, so the page never says that
+				// nothing changed; it sends the user to look (T60).
+				p := b.post(e.app.URL+"/account/mfa/enroll/confirm", v)
+				wantStatus(t, "confirm (hang)", p, http.StatusGatewayTimeout)
+				wantSecurityHeaders(t, "confirm (hang)", p, false)
+				mustContain(t, p, "did not answer in time", "see whether your authenticator app was added")
+				mustNotContain(t, p, "Nothing was changed")
+				e.up.clearTimeouts()
+			} else {
+				check("confirm", b.post(e.app.URL+"/account/mfa/enroll/confirm", v))
+			}
 			if ids := activeIDs(e, bob, "totp|"); len(ids) != 0 {
 				t.Fatalf("an upstream fault activated a factor: %v", ids)
 			}

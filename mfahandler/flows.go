@@ -103,6 +103,9 @@ func (h *Handler) listPage(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
+	if done, err := h.finishActivated(w, r, inv); done || err != nil {
+		return err
+	}
 	fl, err := h.takeFlash(w, r.Request)
 	if err != nil {
 		return err
@@ -591,6 +594,32 @@ func (h *Handler) checkActivated(r *request, tok *tokenRecord, p *pendingRecord)
 		Err: errors.New("mfahandler: confirmation answered success but no new active " + factorKind(p.Factor) + " authenticator is listed")}
 }
 
+// finishActivated completes, from the list page, an enrollment of this session that the list
+// shows active although its confirmation never completed here (Auth0's answer was lost and the
+// list could not be read then): the user still gets the recovery code, the event and the
+// session rotation. Once, under the user lock and the enrollment's claim.
+func (h *Handler) finishActivated(w http.ResponseWriter, r *request, inv *inventory) (bool, error) {
+	p, ok, err := h.loadPending(r)
+	if err != nil || !ok {
+		return false, err
+	}
+	if !inv.newlyActive(p.Factor, p.Before) && !(p.RecoveryCode != "" && inv.recoveryCode) {
+		return false, nil
+	}
+	unlock, err := h.lim.Lock(r.Context(), "lock:"+r.sub, 30*time.Second)
+	if err != nil {
+		return false, nil // busy: the next visit finishes it
+	}
+	defer unlock()
+	release, err := h.claimEnrollment(r, p)
+	if err != nil || release == nil {
+		return false, nil
+	}
+	release(true)
+	h.logger().Info("mfahandler: finishing an enrollment whose confirmation answer was lost", "factor", string(p.Factor))
+	return true, h.enrolled(w, r, p)
+}
+
 // ambiguous reports an upstream failure after which Auth0 may have processed the request:
 // no answer in time, a 5xx, or an answer that could not be read.
 func ambiguous(err error) bool {
@@ -621,6 +650,13 @@ func (h *Handler) confirmFault(r *request, tok *tokenRecord, p *pendingRecord, e
 			Message: "The sign-in service did not answer in time, so we could not tell whether your " + factorLabel(p.Factor) +
 				" was added. Go back to your sign-in methods to see whether it is listed.",
 			Err: errors.Join(err, lerr)}
+	}
+	if isTimeout(err) {
+		// Auth0 may still finish the request after our list: no "nothing was changed".
+		return false, &Failure{Status: http.StatusGatewayTimeout, Title: "The sign-in service is slow",
+			Message: "The sign-in service did not answer in time. Go back to your sign-in methods to see whether your " +
+				factorLabel(p.Factor) + " was added, or enter a new code.",
+			NextLabel: "Back to the setup", NextURL: h.enrollmentPage(p), Err: err}
 	}
 	return false, h.upstreamFailure(r, err, resume)
 }

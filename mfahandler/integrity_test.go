@@ -632,6 +632,18 @@ func TestConfirmAnswerLost(t *testing.T) {
 				wantStatus(t, "answer and list lost", p, http.StatusBadGateway)
 				mustContain(t, p, "could not tell whether your authenticator app was added")
 				mustNotContain(t, p, "Nothing was changed")
+				// The list, read again, finishes the enrollment: the recovery code is shown,
+				// once, and the factor is announced.
+				p = b.open("/account/mfa/")
+				if p.url.Path != "/account/mfa/recovery-code" || recoveryCodeOn(p) == "" {
+					t.Fatalf("the list did not finish the activated enrollment: %d %s\n%s", p.status, p.url, p.body)
+				}
+				if n := e.countEvents(mfahandler.EventFactorAdded); n != 1 {
+					t.Fatalf("factor_added events: %d", n)
+				}
+				if again := b.open("/account/mfa/"); again.url.Path != "/account/mfa/" {
+					t.Fatalf("the list finished it twice: %s", again.url)
+				}
 				return
 			}
 			if p.url.Path != "/account/mfa/recovery-code" || recoveryCodeOn(p) == "" {

@@ -537,7 +537,7 @@ func (h *Handler) stillOpen(r *request, p *pendingRecord) bool {
 // enrollmentOver answers a request for an enrollment that was already confirmed, cancelled or
 // ended in another tab: the session's copy is dropped and the user sees the list.
 func (h *Handler) enrollmentOver(w http.ResponseWriter, r *request, p *pendingRecord) error {
-	p.ended = true // its claim is already taken
+	p.ended = true                                   // its claim is already taken
 	if err := h.forgetPending(w, r, p); err != nil { // holds its recovery code, as on cancel
 		return err
 	}

@@ -537,8 +537,9 @@ func (h *Handler) stillOpen(r *request, p *pendingRecord) bool {
 // enrollmentOver answers a request for an enrollment that was already confirmed, cancelled or
 // ended in another tab: the session's copy is dropped and the user sees the list.
 func (h *Handler) enrollmentOver(w http.ResponseWriter, r *request, p *pendingRecord) error {
-	p.ended = true                                   // its claim is already taken
-	if err := h.forgetPending(w, r, p); err != nil { // holds its recovery code, as on cancel
+	// Its claim is already taken; forgetPending holds its recovery code, as on cancel.
+	p.ended = true
+	if err := h.forgetPending(w, r, p); err != nil {
 		return err
 	}
 	_ = h.flash(w, r.Request, "info", "That setup has already ended (it was confirmed or cancelled, perhaps in another tab). Nothing else was changed.")

@@ -46,6 +46,10 @@ func (s *stepUpNeeded) Error() string { return "mfahandler: step-up login needed
 
 // fail renders err for the user and logs it for the operator.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, errSessionNotSaved) {
+		h.logger().Error("mfahandler: the session could not be saved; the page was not sent", "method", r.Method, "path", r.URL.Path)
+		return
+	}
 	var su *stepUpNeeded
 	if errors.As(err, &su) {
 		sub, _ := h.cfg.CurrentUser(r)

@@ -797,6 +797,16 @@ func (h *Handler) resend(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	defer unlock()
+	// A copy of the session written back by a concurrent request may hold an enrollment that
+	// has ended: it must not get a new code (and ten more minutes).
+	release, err := h.claimEnrollment(r, p)
+	if err != nil {
+		return err
+	}
+	if release == nil {
+		return h.enrollmentOver(w, r, p)
+	}
+	release(false)
 	if err := h.take(r, h.limits.Sends, p.Factor); err != nil {
 		return err
 	}
@@ -843,7 +853,9 @@ func (h *Handler) resend(w http.ResponseWriter, r *request) error {
 
 // confirmOnce is the single-use claim of one enrollment's confirmation (see confirm). It lasts
 // as long as any copy of the enrollment could still be submitted.
-func confirmOnce() limiter.Rule { return limiter.Rule{Name: "confirmed", Burst: 1, Refill: pendingTTL} }
+func confirmOnce() limiter.Rule {
+	return limiter.Rule{Name: "confirmed", Burst: 1, Refill: 2 * pendingTTL}
+}
 
 // recoveryShownOnce is the single-use claim of one recovery-code display. It lasts as long as
 // a copy of the session holding the display record could come back.
@@ -1069,11 +1081,17 @@ func (h *Handler) recoveryPage(w http.ResponseWriter, r *request) error {
 		}
 		return err
 	}
-	if err := h.drop(w, r.Request, keyRecovery); err != nil {
-		return err
-	}
 	if rec.Sub != r.sub {
 		return seeOther(w, h.path("/"))
+	}
+	// The page is rendered before anything is used up: a failing or panicking view leaves the
+	// code for the next try.
+	page, err := prepare(r.Request, h.recoveryComponent(r, rec))
+	if err != nil {
+		return err
+	}
+	if err := h.drop(w, r.Request, keyRecovery); err != nil {
+		return err
 	}
 	// Dropping it from the session is not enough: a concurrent request of this session (another
 	// tab) may write back a copy that still holds it. The claim makes the display final.
@@ -1087,7 +1105,15 @@ func (h *Handler) recoveryPage(w http.ResponseWriter, r *request) error {
 			return seeOther(w, h.path("/"))
 		}
 	}
-	return h.renderRecovery(w, r, rec)
+	if err := writePage(w, r.Request, http.StatusOK, page); err != nil {
+		if rec.ID != "" {
+			// The session could not be saved and the store's 503 went out instead: the display
+			// is not used up, and the record is still in the store.
+			_ = h.lim.Reset(context.WithoutCancel(r.Context()), "recovery:"+rec.ID, recoveryShownOnce())
+		}
+		return err
+	}
+	return nil
 }
 
 // recoveryAck is the "I have saved it" step: POST {base}/recovery-code.

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -23,6 +24,7 @@ import (
 	"github.com/selfmfa/selfmfa/internal/phone"
 	"github.com/selfmfa/selfmfa/limiter"
 	"github.com/selfmfa/selfmfa/mfaapi"
+	"github.com/selfmfa/selfmfa/session"
 	"github.com/selfmfa/selfmfa/views"
 )
 
@@ -388,17 +390,40 @@ func formValue(r *request, key string) string {
 // render writes a page with status. The page is rendered into a buffer first so a template
 // error never produces half a page; session writes must already be done.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
+	buf, err := prepare(r, c)
+	if err != nil {
+		return err
+	}
+	return writePage(w, r, status, buf)
+}
+
+// prepare renders c into a buffer: a failing (or panicking) view changes nothing yet.
+func prepare(r *http.Request, c templ.Component) (*bytes.Buffer, error) {
 	var buf bytes.Buffer
 	if err := c.Render(r.Context(), &buf); err != nil {
-		return fmt.Errorf("mfahandler: rendering page: %w", err)
+		return nil, fmt.Errorf("mfahandler: rendering page: %w", err)
 	}
+	return &buf, nil
+}
+
+// writePage sends a prepared page.
+func writePage(w http.ResponseWriter, r *http.Request, status int, buf *bytes.Buffer) error {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
+	if w.Header().Get(session.ErrorHeader) != "" {
+		// The host's session store failed to save as the response started, and its ErrorFunc
+		// has answered 503: nothing of this page (it may show a secret) may follow.
+		return errSessionNotSaved
+	}
 	if r.Method != http.MethodHead {
-		_, _ = io.Copy(w, &buf)
+		_, _ = io.Copy(w, buf)
 	}
 	return nil
 }
+
+// errSessionNotSaved reports that the session store failed as the response started and a 503
+// was already written (session.ErrorFunc): the request must not answer anything else.
+var errSessionNotSaved = errors.New("mfahandler: the session could not be saved; the store's error answer was sent")
 
 // seeOther is the post-redirect-get answer to every POST, and the redirect of a GET that has
 // nothing to show (e.g. no enrollment in progress).
@@ -408,8 +433,15 @@ func seeOther(w http.ResponseWriter, target string) error {
 	return nil
 }
 
-// panicText is a recovered panic value for the log, bounded.
-func panicText(v any) string { return limitLen(fmt.Sprint(v), 200) }
+// panicText is a recovered panic value for the log: a runtime error's message (an index out
+// of range, a nil dereference), otherwise only the value's type, since a host view or hook
+// that panics may have been handed a secret (a TOTP key, a recovery code) to show.
+func panicText(v any) string {
+	if re, ok := v.(runtime.Error); ok {
+		return limitLen(re.Error(), 200)
+	}
+	return fmt.Sprintf("a value of type %T", v)
+}
 
 // defaultUpstreamTimeout bounds each call to Auth0 when the host passes no client. Calls are
 // never retried, so it is also the most a page waits for one call.

@@ -230,7 +230,7 @@ func (h *Handler) renderPush(w http.ResponseWriter, r *request, p *pendingRecord
 	return h.render(w, r.Request, http.StatusOK, h.views.Push(page))
 }
 
-func (h *Handler) renderRecovery(w http.ResponseWriter, r *request, rec recoveryRecord) error {
+func (h *Handler) recoveryComponent(r *request, rec recoveryRecord) templ.Component {
 	page := views.RecoveryCodePage{
 		Meta:  h.meta(r.Request, "", nil),
 		Code:  rec.Code,
@@ -244,7 +244,7 @@ func (h *Handler) renderRecovery(w http.ResponseWriter, r *request, rec recovery
 			page.Reason = views.NoCodeDisabled
 		}
 	}
-	return h.render(w, r.Request, http.StatusOK, h.views.RecoveryCode(page))
+	return h.views.RecoveryCode(page)
 }
 
 func (h *Handler) renderRemove(w http.ResponseWriter, r *request, g group, id string, blocked bool) error {

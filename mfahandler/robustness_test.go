@@ -945,3 +945,33 @@ func TestSessionCodecThatLosesBytes(t *testing.T) {
 		t.Fatalf("the log does not name the codec problem:\n%s", e.logs.String())
 	}
 }
+
+// TestRecoveryPageWhenTheSessionCannotBeSaved: when the store fails to save as the recovery
+// page starts its answer, scs sends session.ErrorFunc's 503 and would let the page's body
+// follow; nothing of the page (the code) may go out, and the display is not used up: the code
+// is shown once the store is back (T37, T73).
+func TestRecoveryPageWhenTheSessionCannotBeSaved(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envConfig{})
+	store := rbInstallStore(e)
+	b := e.browser(bob)
+	b.stepUp()
+	setup, secret := startTOTP(t, b)
+	f := setup.formTo(t, "/enroll/confirm")
+	f.values.Set("code", totpCode(t, secret, e.clock.Now()))
+	if loc := b.post(e.app.URL+f.action, f.values).header.Get("Location"); loc != "/account/mfa/recovery-code" {
+		t.Fatalf("confirm went to %q", loc)
+	}
+	store.failCommit.Store(true)
+	p := b.get(e.app.URL + "/account/mfa/recovery-code")
+	store.failCommit.Store(false)
+	wantStatus(t, "recovery page, session not saved", p, http.StatusServiceUnavailable)
+	wantSecurityHeaders(t, "recovery page, session not saved", p, false)
+	if strings.Contains(p.body, "<") || recoveryCodeOn(p) != "" {
+		t.Fatalf("the page followed the store's 503:\n%s", p.body)
+	}
+	again := b.get(e.app.URL + "/account/mfa/recovery-code")
+	if recoveryCodeOn(again) == "" {
+		t.Fatalf("the display was used up by the failed answer: %d\n%s", again.status, again.body)
+	}
+}

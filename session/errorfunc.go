@@ -5,6 +5,10 @@ import (
 	"net/http"
 )
 
+// ErrorHeader is set on the response by [ErrorFunc]: the session could not be loaded or
+// saved, and a 503 has already been written.
+const ErrorHeader = "X-Session-Error"
+
 // ErrorFunc returns a function for scs.SessionManager.ErrorFunc. scs calls it when the session
 // store fails (a Redis outage, an undecodable session) before or after your handlers run, and
 // its default answers a bare "500 Internal Server Error" with none of the headers selfmfa's
@@ -16,6 +20,13 @@ import (
 //
 // It sets the whole host's behaviour on store errors, which is the point: a session outage
 // should look the same on every page.
+//
+// When scs fails to save the session as a handler starts its response, it calls ErrorFunc
+// first and then lets the handler's own status and body through to the same connection. This
+// ErrorFunc therefore sets the [ErrorHeader] response header, which mfahandler checks before
+// writing a page, so that nothing of the page (a recovery code, a secret) follows the 503.
+// Your own handlers can do the same: after WriteHeader, skip the body when
+// w.Header().Get(session.ErrorHeader) != "".
 func ErrorFunc(logger *slog.Logger) func(http.ResponseWriter, *http.Request, error) {
 	if logger == nil {
 		logger = slog.Default()
@@ -33,6 +44,7 @@ func ErrorFunc(logger *slog.Logger) func(http.ResponseWriter, *http.Request, err
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Retry-After", "30")
+		h.Set(ErrorHeader, "1")
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte("Your session could not be read or saved right now. Please try again in a moment.\n"))
 	}

@@ -121,7 +121,14 @@ func (cfg *Config) validate(o *options) error {
 	}
 	if cfg.Sessions == nil {
 		errs = append(errs, errors.New("mfahandler: Config.Sessions is required (for scs: session.NewSCS(sessionManager))"))
-	} else if _, ok := cfg.Sessions.(session.Renewer); !ok && !o.noSessionRenewal {
+	} else if c, ok := cfg.Sessions.(interface{ CheckConfig(https bool) error }); ok {
+		// Over HTTPS (production) the session holding the MFA API token must be configured
+		// safely; session.SCS checks its scs manager (security catalogue T34).
+		if err := c.CheckConfig(strings.HasPrefix(cfg.RedirectURL, "https://")); err != nil {
+			errs = append(errs, fmt.Errorf("mfahandler: Config.Sessions is not configured safely: %w", err))
+		}
+	}
+	if _, ok := cfg.Sessions.(session.Renewer); cfg.Sessions != nil && !ok && !o.noSessionRenewal {
 		errs = append(errs, fmt.Errorf("mfahandler: Config.Sessions (%T) does not implement session.Renewer: the session "+
 			"identifier must change after the step-up login and after a factor is added or removed; implement Renew "+
 			"(session.NewSCS does), or pass WithoutSessionRenewal() if the host rotates it itself", cfg.Sessions))

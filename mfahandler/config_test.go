@@ -20,13 +20,22 @@ const configSecret = "s3cr3t-client-secret-value"
 // storeOnly hides every method of a store but session.Store's (no Renew).
 type storeOnly struct{ session.Store }
 
+// safeSCS is an scs manager configured as the README asks for production.
+func safeSCS() *scs.SessionManager {
+	sm := scs.New()
+	sm.Cookie.Secure = true
+	sm.IdleTimeout = 30 * time.Minute
+	sm.Lifetime = 12 * time.Hour
+	return sm
+}
+
 func validConfig() mfahandler.Config {
 	return mfahandler.Config{
 		Domain:       "acme.eu.auth0.com",
 		ClientID:     "client-id",
 		ClientSecret: configSecret,
 		RedirectURL:  "https://app.example.com/account/mfa/callback",
-		Sessions:     session.NewSCS(scs.New()),
+		Sessions:     session.NewSCS(safeSCS()),
 		CurrentUser:  func(*http.Request) (string, bool) { return "", false },
 	}
 }
@@ -117,6 +126,16 @@ func TestNewValidation(t *testing.T) {
 			wantErr: []string{"session.Renewer", "WithoutSessionRenewal"}},
 		{name: "sessions that cannot renew, accepted explicitly", mod: func(c *mfahandler.Config) { c.Sessions = storeOnly{c.Sessions} },
 			opts: []mfahandler.Option{mfahandler.WithoutSessionRenewal()}, aud: "https://acme.eu.auth0.com/mfa/"},
+		{name: "insecure session cookie over https", mod: func(c *mfahandler.Config) {
+			sm := safeSCS()
+			sm.Cookie.Secure, sm.Cookie.HttpOnly, sm.Cookie.SameSite = false, false, http.SameSiteNoneMode
+			sm.IdleTimeout, sm.Lifetime = 0, 30*24*time.Hour
+			c.Sessions = session.NewSCS(sm)
+		}, wantErr: []string{"not configured safely", "Cookie.Secure", "HttpOnly", "SameSite", "IdleTimeout", "Lifetime"}},
+		{name: "plain scs manager on loopback http", mod: func(c *mfahandler.Config) {
+			c.RedirectURL = "http://127.0.0.1:8080/account/mfa/callback"
+			c.Sessions = session.NewSCS(scs.New())
+		}, aud: "https://acme.eu.auth0.com/mfa/"},
 		{name: "missing current user", mod: func(c *mfahandler.Config) { c.CurrentUser = nil }, wantErr: []string{"CurrentUser is required"}},
 		{name: "everything missing", mod: func(c *mfahandler.Config) { *c = mfahandler.Config{} },
 			wantErr: []string{"Domain", "ClientID", "ClientSecret", "Sessions", "CurrentUser", "RedirectURL"}},

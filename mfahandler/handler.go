@@ -100,6 +100,11 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 	if o.logger == nil {
 		o.logger = slog.Default()
 	}
+	if a, ok := cfg.Sessions.(interface{ CookieNameAdvice() string }); ok && strings.HasPrefix(cfg.RedirectURL, "https://") {
+		if advice := a.CookieNameAdvice(); advice != "" {
+			o.logger.Info("mfahandler: " + advice)
+		}
+	}
 	if o.httpClient == nil {
 		o.httpClient = &http.Client{Timeout: defaultUpstreamTimeout}
 	}

@@ -5,6 +5,8 @@
 // Mounting, with the host's scs session manager and its signed-in user:
 //
 //	sm := scs.New()
+//	sm.Cookie.Secure, sm.IdleTimeout, sm.Lifetime = true, 30*time.Minute, 12*time.Hour // checked by New over HTTPS
+//	sm.ErrorFunc = session.ErrorFunc(logger)
 //	mfa, err := mfahandler.New(mfahandler.Config{
 //		Domain:       "login.example.com", // custom domain users log in through
 //		TenantDomain: "acme.eu.auth0.com", // canonical domain: the MFA audience is built from it

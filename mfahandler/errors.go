@@ -129,6 +129,10 @@ var (
 // come back to when a fresh step-up login fixes the problem.
 func (h *Handler) upstreamFailure(r *request, err error, resume string) error {
 	switch {
+	case errors.Is(err, errCircuitOpen):
+		return &Failure{Status: http.StatusServiceUnavailable, Title: "The sign-in service is unavailable",
+			Message:    "The sign-in service is not answering right now. Nothing was changed. Please try again in a minute.",
+			RetryAfter: breakerOpen, Err: err}
 	case isTimeout(err) || errors.Is(err, context.Canceled):
 		return &Failure{Status: http.StatusGatewayTimeout, Title: "The sign-in service is slow", Message: msgUpstream, Err: err}
 	case mfaapi.IsInvalidToken(err) || mfaapi.IsTokenExpired(err) || mfaapi.IsTokenMalformed(err) || mfaapi.IsAlreadyEnrolled(err):

@@ -113,6 +113,13 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 	// client is left as it is.
 	hc := *o.httpClient
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	if !o.noBreaker {
+		next := hc.Transport
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		hc.Transport = &breaker{next: next, now: o.now}
+	}
 	o.httpClient = &hc
 	if o.phoneValidator == nil {
 		o.phoneValidator = phone.Normalize

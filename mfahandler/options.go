@@ -91,6 +91,7 @@ type options struct {
 	keyPrefix        string
 	noSessionRenewal bool
 	signOutOthers    func(r *http.Request, sub string) (int, error)
+	noBreaker        bool
 }
 
 func defaultOptions() *options {
@@ -220,6 +221,11 @@ func WithoutSessionRenewal() Option { return func(o *options) { o.noSessionRenew
 func WithSignOutOtherSessions(fn func(r *http.Request, sub string) (int, error)) Option {
 	return func(o *options) { o.signOutOthers = fn }
 }
+
+// WithoutCircuitBreaker turns off the circuit breaker in front of Auth0 (on by default: after
+// 5 calls without an answer or with a 5xx within 30 seconds, calls fail at once for 30 seconds,
+// then one trial call decides). Turn it off only if your HTTP client already has one.
+func WithoutCircuitBreaker() Option { return func(o *options) { o.noBreaker = true } }
 
 // WithSessionKeyPrefix changes the prefix of selfmfa's session keys (default "mfa.").
 func WithSessionKeyPrefix(p string) Option { return func(o *options) { o.keyPrefix = p } }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/selfmfa/selfmfa/auth0test"
 	"github.com/selfmfa/selfmfa/limiter"
 	"github.com/selfmfa/selfmfa/mfahandler"
 )
@@ -974,4 +975,52 @@ func TestRecoveryPageWhenTheSessionCannotBeSaved(t *testing.T) {
 	if recoveryCodeOn(again) == "" {
 		t.Fatalf("the display was used up by the failed answer: %d\n%s", again.status, again.body)
 	}
+}
+
+// TestCircuitBreaker: after five failed calls to Auth0 within 30 seconds, pages answer 503 at
+// once without calling it; after 30 seconds one trial call goes through, and its success
+// closes the circuit; a failed trial opens it again (T59). 4xx answers do not count.
+func TestCircuitBreaker(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envConfig{})
+	b := e.browser(bob)
+	wantStatus(t, "list", b.stepUp(), http.StatusOK)
+	list := func() page { return b.get(e.app.URL + "/account/mfa/") }
+	calls := func(mark int) int { return e.up.count(mark, http.MethodGet, "/mfa/authenticators") }
+
+	e.emu.InjectFault("/mfa/authenticators", auth0test.Fault{Method: http.MethodGet, Status: http.StatusTooManyRequests, Times: 6})
+	for range 6 {
+		wantStatus(t, "429 from Auth0", list(), http.StatusTooManyRequests) // Auth0 working: never opens
+	}
+	e.emu.InjectFault("/mfa/authenticators", auth0test.Fault{Method: http.MethodGet, Status: http.StatusServiceUnavailable, Times: 6})
+	for i := range 5 {
+		e.clock.Advance(time.Second)
+		wantStatus(t, "5xx "+itoa(i+1), list(), http.StatusBadGateway)
+	}
+	mark := e.up.mark()
+	p := list()
+	wantStatus(t, "circuit open", p, http.StatusServiceUnavailable)
+	wantSecurityHeaders(t, "circuit open", p, false)
+	mustContain(t, p, "try again in a minute", "Nothing was changed")
+	if p.header.Get("Retry-After") == "" {
+		t.Error("no Retry-After while the circuit is open")
+	}
+	if n := calls(mark); n != 0 {
+		t.Fatalf("%d calls reached Auth0 while the circuit was open", n)
+	}
+	// Half-open: the trial meets the sixth injected 503 and opens the circuit again.
+	e.clock.Advance(30 * time.Second)
+	wantStatus(t, "failed trial", list(), http.StatusBadGateway)
+	mark = e.up.mark()
+	wantStatus(t, "open again", list(), http.StatusServiceUnavailable)
+	if n := calls(mark); n != 0 {
+		t.Fatalf("%d calls after a failed trial", n)
+	}
+	// The next trial succeeds and closes it.
+	e.clock.Advance(30 * time.Second)
+	e.emu.QueueLogin(bob)
+	if p := b.passChallenge(b.follow(list())); p.status != http.StatusOK {
+		t.Fatalf("after a good trial: %d %s", p.status, p.url)
+	}
+	wantStatus(t, "closed", list(), http.StatusOK)
 }

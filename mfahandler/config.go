@@ -124,7 +124,7 @@ func (cfg *Config) validate(o *options) error {
 	} else if c, ok := cfg.Sessions.(interface{ CheckConfig(https bool) error }); ok {
 		// Over HTTPS (production) the session holding the MFA API token must be configured
 		// safely; session.SCS checks its scs manager (security catalogue T34).
-		if err := c.CheckConfig(strings.HasPrefix(cfg.RedirectURL, "https://")); err != nil {
+		if err := c.CheckConfig(isHTTPS(cfg.RedirectURL)); err != nil {
 			errs = append(errs, fmt.Errorf("mfahandler: Config.Sessions is not configured safely: %w", err))
 		}
 	}
@@ -140,6 +140,12 @@ func (cfg *Config) validate(o *options) error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// isHTTPS reports whether raw is an https URL (any letter case).
+func isHTTPS(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && u.Scheme == "https"
 }
 
 func validateRedirectURL(raw, basePath string) error {

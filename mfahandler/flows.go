@@ -92,8 +92,8 @@ func (h *Handler) loadPending(r *request) (*pendingRecord, bool, error) {
 // ---- list -----------------------------------------------------------------------------------
 
 func (h *Handler) listPage(w http.ResponseWriter, r *request) error {
-	if err := h.dropExpired(w, r); err != nil {
-		return err
+	if isPrefetch(r.Request) {
+		return refusePrefetch(w) // it may finish an enrollment and hand over to the recovery page
 	}
 	tok, err := h.requireToken(r, minTokenLife, h.path("/"))
 	if err != nil {
@@ -104,6 +104,9 @@ func (h *Handler) listPage(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	if done, err := h.finishActivated(w, r, inv); done || err != nil {
+		return err
+	}
+	if err := h.dropExpired(w, r); err != nil {
 		return err
 	}
 	fl, err := h.takeFlash(w, r.Request)
@@ -600,9 +603,11 @@ func (h *Handler) checkActivated(r *request, tok *tokenRecord, p *pendingRecord)
 // list could not be read then): the user still gets the recovery code, the event and the
 // session rotation. Once, under the user lock and the enrollment's claim.
 func (h *Handler) finishActivated(w http.ResponseWriter, r *request, inv *inventory) (bool, error) {
-	p, ok, err := h.loadPending(r)
-	if err != nil || !ok {
-		return false, err
+	// Any age within the claim's life: an enrollment confirmed (at Auth0) near the end of its
+	// 10 minutes may be looked at again only after them.
+	p, ok := h.rawPending(r)
+	if !ok || h.opts.now().Sub(p.Started) > confirmOnce().Refill {
+		return false, nil
 	}
 	if !inv.newlyActive(p.Factor, p.Before) && !(p.RecoveryCode != "" && inv.recoveryCode) {
 		return false, nil
@@ -624,7 +629,7 @@ func (h *Handler) finishActivated(w http.ResponseWriter, r *request, inv *invent
 // ambiguous reports an upstream failure after which Auth0 may have processed the request:
 // no answer in time, a 5xx, or an answer that could not be read.
 func ambiguous(err error) bool {
-	if errors.Is(err, mfaapi.ErrInvalidInput) || errors.Is(err, mfaapi.ErrNoClientAuth) {
+	if errors.Is(err, mfaapi.ErrInvalidInput) || errors.Is(err, mfaapi.ErrNoClientAuth) || errors.Is(err, errCircuitOpen) {
 		return false // nothing was sent
 	}
 	var ae *mfaapi.Error
@@ -1090,11 +1095,9 @@ func (h *Handler) recoveryPage(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.drop(w, r.Request, keyRecovery); err != nil {
-		return err
-	}
 	// Dropping it from the session is not enough: a concurrent request of this session (another
-	// tab) may write back a copy that still holds it. The claim makes the display final.
+	// tab) may write back a copy that still holds it. The claim makes the display final. It is
+	// taken first: if the limiter fails, the record stays for the reload the page asks for.
 	if rec.ID != "" {
 		d, err := h.lim.Take(r.Context(), "recovery:"+rec.ID, recoveryShownOnce())
 		if err != nil {
@@ -1102,8 +1105,12 @@ func (h *Handler) recoveryPage(w http.ResponseWriter, r *request) error {
 				Message: "Your recovery code could not be shown right now. Reload this page in a moment.", Err: err}
 		}
 		if !d.Allowed {
+			_ = h.drop(w, r.Request, keyRecovery)
 			return seeOther(w, h.path("/"))
 		}
+	}
+	if err := h.drop(w, r.Request, keyRecovery); err != nil {
+		return err
 	}
 	if err := writePage(w, r.Request, http.StatusOK, page); err != nil {
 		if rec.ID != "" {

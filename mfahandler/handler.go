@@ -100,7 +100,7 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 	if o.logger == nil {
 		o.logger = slog.Default()
 	}
-	if a, ok := cfg.Sessions.(interface{ CookieNameAdvice() string }); ok && strings.HasPrefix(cfg.RedirectURL, "https://") {
+	if a, ok := cfg.Sessions.(interface{ CookieNameAdvice() string }); ok && isHTTPS(cfg.RedirectURL) {
 		if advice := a.CookieNameAdvice(); advice != "" {
 			o.logger.Info("mfahandler: " + advice)
 		}
@@ -295,8 +295,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if err := h.opts.cop.Check(r); err != nil {
 				h.logger().Warn("mfahandler: cross-origin request refused", "method", r.Method, "path", p)
 				if sub, ok := h.cfg.CurrentUser(r); ok && sub != "" {
-					// For the host's audit trail: someone tried to act for this user from another site.
-					h.emit(r.Context(), r, sub, EventAccessDenied, "", "cross_origin")
+					// For the host's audit trail: someone tried to act for this user from another
+					// site. Bounded per user, so a hostile page cannot flood the trail (or the
+					// user's notifications).
+					if d, err := h.lim.Take(r.Context(), "xorigin:"+sub, crossOriginEventRule()); err == nil && d.Allowed {
+						h.emit(r.Context(), r, sub, EventAccessDenied, "", "cross_origin")
+					}
 				}
 				h.fail(w, r, &Failure{Status: http.StatusForbidden, Title: "Request refused",
 					Message: "This request came from another site and was refused. Nothing was changed.", Err: err})
@@ -443,6 +447,12 @@ func seeOther(w http.ResponseWriter, target string) error {
 	w.Header().Set("Location", target)
 	w.WriteHeader(http.StatusSeeOther)
 	return nil
+}
+
+// crossOriginEventRule bounds access_denied events for refused cross-origin requests: 60 at
+// once per user, then one a minute.
+func crossOriginEventRule() limiter.Rule {
+	return limiter.Rule{Name: "cross_origin_events", Burst: 60, Refill: time.Minute}
 }
 
 // panicText is a recovered panic value for the log: a runtime error's message (an index out

@@ -384,6 +384,9 @@ func TestPrefetchCompletesNothing(t *testing.T) {
 		if real := b.open("/account/mfa/recovery-code"); recoveryCodeOn(real) == "" {
 			t.Fatalf("%v: the prefetch used up the recovery code display:\n%s", h, real.body)
 		}
+		if p := b.raw(http.MethodGet, "/account/mfa/", "", h); p.status != http.StatusServiceUnavailable {
+			t.Errorf("%v: prefetch of the list page: %d", h, p.status)
+		}
 		mark := e.up.mark()
 		if p := b.raw(http.MethodGet, "/account/mfa/login", "", h); p.status != http.StatusServiceUnavailable {
 			t.Errorf("%v: prefetch of the login start: %d", h, p.status)
@@ -597,7 +600,8 @@ func TestConfirmAnswerLost(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
 		name, mode string
-	}{{"503 after activation", "503"}, {"broken body after activation", "broken"}, {"list unreadable too", "503+list"}} {
+	}{{"503 after activation", "503"}, {"broken body after activation", "broken"}, {"list unreadable too", "503+list"},
+		{"list unreadable too, back after the setup's 10 minutes", "503+list late"}} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			var mu sync.Mutex
@@ -608,7 +612,7 @@ func TestConfirmAnswerLost(t *testing.T) {
 				switch {
 				case armed && req.URL.Path == "/oauth/token":
 					armed = false
-					listArmed = c.mode == "503+list"
+					listArmed = strings.HasPrefix(c.mode, "503+list")
 					if c.mode == "broken" {
 						replaceBody(res, []byte(`{"access_token":`))
 						return
@@ -632,13 +636,19 @@ func TestConfirmAnswerLost(t *testing.T) {
 			if len(activeIDs(e, bob, "totp|")) != 1 {
 				t.Fatal("the tenant did not activate the factor")
 			}
-			if c.mode == "503+list" {
+			if strings.HasPrefix(c.mode, "503+list") {
 				wantStatus(t, "answer and list lost", p, http.StatusBadGateway)
 				mustContain(t, p, "could not tell whether your authenticator app was added")
 				mustNotContain(t, p, "Nothing was changed")
 				// The list, read again, finishes the enrollment: the recovery code is shown,
 				// once, and the factor is announced.
-				p = b.open("/account/mfa/")
+				if strings.HasSuffix(c.mode, "late") {
+					e.clock.Advance(11 * time.Minute) // the setup's 10 minutes and the token are over
+					e.emu.QueueLogin(bob)
+					p = b.passChallenge(b.open("/account/mfa/"))
+				} else {
+					p = b.open("/account/mfa/")
+				}
 				if p.url.Path != "/account/mfa/recovery-code" || recoveryCodeOn(p) == "" {
 					t.Fatalf("the list did not finish the activated enrollment: %d %s\n%s", p.status, p.url, p.body)
 				}

@@ -737,6 +737,11 @@ func (h *Handler) enrolled(w http.ResponseWriter, r *request, p *pendingRecord) 
 			Message: "Your " + label + " was added, but this page could not be updated. Go back to your sign-in methods to see it.",
 			Err:     err}
 	}
+	// The per-user code budget counts consecutive failures (NIST SP 800-63B §5.2.2): a code
+	// that worked starts it afresh.
+	if err := h.lim.Reset(context.WithoutCancel(r.Context()), h.limits.Codes.Name+":"+r.sub, h.limits.Codes); err != nil {
+		h.logger().Warn("mfahandler: could not reset the code budget after a success", "error", err.Error())
+	}
 	showRecovery := p.RecoveryCode != "" || (p.FirstFactor && p.NoCodeReason != "")
 	if showRecovery {
 		rec := recoveryRecord{ID: randomString(), Sub: r.sub, Code: p.RecoveryCode, Issued: p.RecoveryCode != "", Reason: p.NoCodeReason}

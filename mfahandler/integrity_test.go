@@ -1022,3 +1022,33 @@ func TestSignOutOtherSessions(t *testing.T) {
 		}
 	})
 }
+
+// TestSuccessResetsTheCodeBudget: the per-user budget counts consecutive wrong codes: after a
+// code that works, the user has the whole budget again (T46).
+func TestSuccessResetsTheCodeBudget(t *testing.T) {
+	t.Parallel()
+	limits := mfahandler.DefaultLimits()
+	limits.Codes.Burst, limits.CodesPerEnrollment = 4, 10
+	e := newEnv(t, envConfig{opts: []mfahandler.Option{mfahandler.WithLimits(limits)}})
+	b := e.browser(bob)
+	b.stepUp()
+	wrongThenRight := func(wrong int) page {
+		setup, secret := startTOTP(t, b)
+		f := setup.formTo(t, "/enroll/confirm")
+		for range wrong {
+			f.values.Set("code", "000000")
+			if p := b.post(e.app.URL+f.action, f.values); p.status != http.StatusSeeOther {
+				t.Fatalf("wrong code answered %d", p.status)
+			}
+		}
+		f.values.Set("code", totpCode(t, secret, e.clock.Now()))
+		return b.follow(b.post(e.app.URL+f.action, f.values))
+	}
+	first := finishRecovery(t, b, wrongThenRight(3)) // 3 of 4 used, then the right one
+	mustContain(t, first, "ready")
+	e.clock.Advance(31 * time.Second) // the next TOTP step
+	second := wrongThenRight(3)       // 3 more: refused if the budget had not started afresh
+	if second.status != http.StatusOK || len(activeIDs(e, bob, "totp|")) != 2 {
+		t.Fatalf("after a success the budget did not start afresh: %d %s", second.status, second.url)
+	}
+}

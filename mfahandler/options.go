@@ -51,7 +51,8 @@ type Limits struct {
 
 // DefaultLimits are stricter than Auth0's so that users meet ours first, with a clear message.
 // Codes allows at most 98 wrong codes a day per user (8 at once, then one every 16 minutes):
-// NIST SP 800-63B §5.2.2 caps consecutive failed attempts at 100.
+// NIST SP 800-63B §5.2.2 caps consecutive failed attempts at 100; a code that works starts the
+// budget afresh.
 func DefaultLimits() Limits {
 	return Limits{
 		CodesPerEnrollment: 5,

@@ -39,8 +39,9 @@
 // # Safety
 //
 // Every unsafe request passes http.CrossOriginProtection; nothing changes on GET except the two
-// named exceptions (the OAuth callback and the push poll, which complete a step) and the
-// recovery code's single display, which deletes it as it shows it. Every POST answers 303.
+// named exceptions (the OAuth callback and the push poll, which complete a step), the recovery
+// code's single display, which deletes it as it shows it, and the list page when it finishes an
+// enrollment whose confirmation answer was lost. Every POST that is carried out answers 303.
 // Every response carries Cache-Control: no-store, a strict Content-Security-Policy with
 // frame-ancestors 'none', X-Content-Type-Options: nosniff and Referrer-Policy: no-referrer.
 // Codes, phone numbers, factor kinds and authenticator ids are validated before any call to

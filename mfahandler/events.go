@@ -37,7 +37,9 @@ type Event struct {
 	// "malformed_code", "invalid_code", "code_expired", "push_rejected", "push_expired",
 	// "not_activated"; for step_up_failed "unknown_state", "code_exchange", "id_token_invalid",
 	// "nonce_mismatch", "insufficient_scope", "authorize_{error}"; for access_denied
-	// "unknown_authenticator", "cross_origin"; for limit_hit the rule name.
+	// "unknown_authenticator", "cross_origin"; for subject_mismatch "step_up_subject_differs",
+	// "login_started_by_other_user"; for limit_hit the rule name or "codes_per_enrollment";
+	// for other_sessions_signed_out the number of sessions ended.
 	Reason string
 }
 

@@ -15,7 +15,8 @@
 //
 //	sm := scs.New()                 // memstore: one process only
 //	sm.Store = redisstore.New(pool) // several instances: a shared server-side store
-//	sm.Cookie.Secure = true
+//	sm.Cookie.Secure = true // with IdleTimeout and a Lifetime ≤ 24 h: mfahandler.New checks them over HTTPS
+//	sm.IdleTimeout, sm.Lifetime = 30*time.Minute, 12*time.Hour
 //	sm.ErrorFunc = session.ErrorFunc(logger) // a store outage: 503 with the security headers
 //
 //	store := session.NewSCS(sm)

@@ -35,7 +35,9 @@
 //	err := v.TOTP(page).Render(ctx, w)
 //
 // Form field names the pages submit: "code" (6 digits), "phone_number", "email", "saved" (value
-// "yes", on the recovery-code page) and "id" (the group's ID, on the removal page). Each Form's
+// "yes", on the recovery-code page), "id" (the group's ID, on the removal page) and "decision"
+// ("sign_out" or "keep", the list's offer to sign out other sessions); the handler adds hidden
+// fields of its own (e.g. "enrollment") through Form.Fields. Each Form's
 // Fields component is rendered first inside that form: put the host's CSRF token there.
 //
 // URLs in the models are templ.SafeURL, yet every one that becomes a link or form action is

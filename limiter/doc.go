@@ -41,6 +41,24 @@
 // unlock may be called any number of times and only ever releases its own holder's lock: once
 // the ttl has passed and someone else has taken the lock, the old unlock does nothing.
 //
+// # Single-use flags
+//
+// [Limiter.SetOnce] stores a small value under a key for a ttl unless a live one is there, and
+// says which value is live. Nothing extends or replaces a live flag, and no implementation drops
+// one before its ttl, so it is the primitive for steps that must happen once whatever copy of a
+// session comes back ("this enrollment is over", "this recovery code was shown") and for values
+// that must never be stretched (a grace-period deadline):
+//
+// 	live, created, err := lim.SetOnce(ctx, "ended:"+enrollmentID, nil, 20*time.Minute)
+// 	if err != nil {
+// 		return err // fail closed
+// 	}
+// 	if !created {
+// 		... // someone ended it first
+// 	}
+//
+// [Limiter.Get] reads a live flag and [Limiter.Delete] removes one.
+//
 // # Implementations
 //
 // [Memory] ([NewMemory]) is in-process and bounded: refilled buckets and expired locks are

@@ -77,6 +77,20 @@ type Limiter interface {
 	// this holder still has it; calling it again, or after the ttl, does nothing. Lock names
 	// are a namespace of their own, separate from bucket keys.
 	Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(), err error)
+	// SetOnce stores value under key for ttl unless key already holds a live value. It returns
+	// the live value (the one stored by this call, or the earlier one) and whether this call
+	// stored it. It is the primitive for single-use steps ("this enrollment is over", "this
+	// recovery code was shown") and for values that must never be extended (a deadline):
+	// a second SetOnce never replaces or prolongs the first. Flags are a namespace of their
+	// own, separate from bucket keys and lock names, and an implementation must never drop a
+	// live flag before its ttl (no eviction).
+	SetOnce(ctx context.Context, key string, value []byte, ttl time.Duration) (live []byte, created bool, err error)
+	// Get returns the live value of the flag key; ok is false when there is none (never set,
+	// expired or deleted).
+	Get(ctx context.Context, key string) (value []byte, ok bool, err error)
+	// Delete removes the flag key, so that a later SetOnce stores again. Deleting a flag that
+	// does not exist is not an error.
+	Delete(ctx context.Context, key string) error
 }
 
 // ErrLocked is returned by [Limiter.Lock] when another holder has the lock.
@@ -91,7 +105,22 @@ func CheckKey(key string) error {
 	return nil
 }
 
-// CheckTTL reports whether ttl is usable for [Limiter.Lock]: at least one millisecond.
+// MaxFlagBytes bounds the value of a flag ([Limiter.SetOnce]); implementations refuse larger
+// values with an error.
+const MaxFlagBytes = 4 << 10
+
+// CheckFlag reports whether key, value and ttl are usable for [Limiter.SetOnce].
+func CheckFlag(key string, value []byte, ttl time.Duration) error {
+	if err := CheckKey(key); err != nil {
+		return err
+	}
+	if len(value) > MaxFlagBytes {
+		return fmt.Errorf("limiter: flag value of %d bytes, want at most %d", len(value), MaxFlagBytes)
+	}
+	return CheckTTL(ttl)
+}
+
+// CheckTTL reports whether ttl is usable for [Limiter.Lock] and [Limiter.SetOnce]: at least one millisecond.
 func CheckTTL(ttl time.Duration) error {
 	if ttl < time.Millisecond {
 		return fmt.Errorf("limiter: lock ttl %v, want at least 1ms", ttl)

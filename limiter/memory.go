@@ -16,7 +16,7 @@ const DefaultMaxKeys = 100_000
 const sweepInterval = time.Minute
 
 // errFull is returned when a Memory at its key bound holds only live locks.
-var errFull = errors.New("limiter: memory limiter is full of live locks")
+var errFull = errors.New("limiter: memory limiter is full of live locks and flags")
 
 // Memory is an in-process [Limiter]. It is safe for concurrent use; its state is per process,
 // so several app instances need a shared implementation instead (see example/redislimit).
@@ -34,6 +34,7 @@ type Memory struct {
 	buckets   map[bucketKey]*list.Element // values are *bucket
 	lru       *list.List                  // front: most recently used
 	locks     map[string]memLock
+	flags     map[string]memFlag
 	nextToken uint64
 	lastSweep int64
 }
@@ -43,6 +44,11 @@ type bucketKey struct{ rule, key string }
 type bucket struct {
 	k   bucketKey
 	tat int64 // UnixNano
+}
+
+type memFlag struct {
+	value    []byte
+	deadline int64 // UnixNano
 }
 
 type memLock struct {
@@ -80,6 +86,7 @@ func NewMemory(opts ...MemoryOption) *Memory {
 		buckets: make(map[bucketKey]*list.Element),
 		lru:     list.New(),
 		locks:   make(map[string]memLock),
+		flags:   make(map[string]memFlag),
 	}
 	for _, o := range opts {
 		o(m)
@@ -179,18 +186,74 @@ func (m *Memory) Lock(ctx context.Context, key string, ttl time.Duration) (unloc
 	}, nil
 }
 
+// SetOnce implements [Limiter]. Live flags are never evicted.
+func (m *Memory) SetOnce(ctx context.Context, key string, value []byte, ttl time.Duration) ([]byte, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, fmt.Errorf("limiter: set once: %w", err)
+	}
+	if err := CheckFlag(key, value, ttl); err != nil {
+		return nil, false, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now().UnixNano()
+	m.maybeSweep(now)
+	if f, ok := m.flags[key]; ok && f.deadline > now {
+		return append([]byte{}, f.value...), false, nil
+	}
+	if _, ok := m.flags[key]; !ok {
+		if err := m.makeRoom(now); err != nil {
+			return nil, false, err
+		}
+	}
+	v := append([]byte{}, value...)
+	m.flags[key] = memFlag{value: v, deadline: now + int64(ttl)}
+	return append([]byte{}, v...), true, nil
+}
+
+// Get implements [Limiter].
+func (m *Memory) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, fmt.Errorf("limiter: get: %w", err)
+	}
+	if err := CheckKey(key); err != nil {
+		return nil, false, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	f, ok := m.flags[key]
+	if !ok || f.deadline <= m.now().UnixNano() {
+		return nil, false, nil
+	}
+	return append([]byte{}, f.value...), true, nil
+}
+
+// Delete implements [Limiter].
+func (m *Memory) Delete(ctx context.Context, key string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("limiter: delete: %w", err)
+	}
+	if err := CheckKey(key); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.flags, key)
+	return nil
+}
+
 // Len reports how many buckets and locks Memory holds (expired ones included until the next
 // sweep). It is meant for tests and metrics.
 func (m *Memory) Len() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return len(m.buckets) + len(m.locks)
+	return len(m.buckets) + len(m.locks) + len(m.flags)
 }
 
 // makeRoom ensures one more entry fits, evicting the least recently used bucket (or, with no
 // buckets left, expired locks). O(1) unless only locks remain. Called with m.mu held.
 func (m *Memory) makeRoom(now int64) error {
-	if len(m.buckets)+len(m.locks) < m.maxKeys {
+	if len(m.buckets)+len(m.locks)+len(m.flags) < m.maxKeys {
 		return nil
 	}
 	if back := m.lru.Back(); back != nil {
@@ -199,7 +262,7 @@ func (m *Memory) makeRoom(now int64) error {
 		return nil
 	}
 	m.sweep(now)
-	if len(m.locks) < m.maxKeys {
+	if len(m.locks)+len(m.flags) < m.maxKeys {
 		return nil
 	}
 	return errFull
@@ -223,6 +286,11 @@ func (m *Memory) sweep(now int64) {
 	for k, l := range m.locks {
 		if l.deadline <= now {
 			delete(m.locks, k)
+		}
+	}
+	for k, f := range m.flags {
+		if f.deadline <= now {
+			delete(m.flags, k)
 		}
 	}
 }

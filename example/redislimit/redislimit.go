@@ -59,6 +59,27 @@ end
 return 0
 `)
 
+// setOnceScript: KEYS[1] flag; ARGV now_ms, ttl_ms, value. Stores value unless a live one
+// exists; returns {created 0|1, live value}. The deadline is the client's clock, as for locks;
+// PEXPIRE drops the key on the server no later than its ttl.
+var setOnceScript = redis.NewScript(1, `
+local now = tonumber(ARGV[1])
+local ttl = tonumber(ARGV[2])
+local exp = tonumber(redis.call('HGET', KEYS[1], 'exp'))
+if exp and exp > now then return {0, redis.call('HGET', KEYS[1], 'val')} end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'val', ARGV[3], 'exp', string.format('%d', now + ttl))
+redis.call('PEXPIRE', KEYS[1], string.format('%d', ttl))
+return {1, ARGV[3]}
+`)
+
+// getScript: KEYS[1] flag; ARGV now_ms. Returns {live 0|1, value}.
+var getScript = redis.NewScript(1, `
+local exp = tonumber(redis.call('HGET', KEYS[1], 'exp'))
+if exp and exp > tonumber(ARGV[1]) then return {1, redis.call('HGET', KEYS[1], 'val')} end
+return {0, ''}
+`)
+
 // Limiter is a [limiter.Limiter] backed by Redis through a redigo pool. It is safe for
 // concurrent use; several Limiters (in several processes) on one server and prefix share all
 // state. Create it with [New].
@@ -177,6 +198,76 @@ func (l *Limiter) Lock(ctx context.Context, key string, ttl time.Duration) (unlo
 		})
 	}, nil
 }
+
+// SetOnce implements [limiter.Limiter].
+func (l *Limiter) SetOnce(ctx context.Context, key string, value []byte, ttl time.Duration) ([]byte, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, fmt.Errorf("redislimit: set once: %w", err)
+	}
+	if err := limiter.CheckFlag(key, value, ttl); err != nil {
+		return nil, false, fmt.Errorf("redislimit: set once: %w", err)
+	}
+	reply, err := l.run(ctx, setOnceScript, l.flagKey(key), l.now().UnixMilli(), ceilMillis(ttl), value)
+	if err != nil {
+		return nil, false, fmt.Errorf("redislimit: set once: %w", err)
+	}
+	created, live, err := flagReply(reply)
+	if err != nil {
+		return nil, false, fmt.Errorf("redislimit: set once: %w", err)
+	}
+	return live, created, nil
+}
+
+// Get implements [limiter.Limiter].
+func (l *Limiter) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, fmt.Errorf("redislimit: get: %w", err)
+	}
+	if err := limiter.CheckKey(key); err != nil {
+		return nil, false, fmt.Errorf("redislimit: get: %w", err)
+	}
+	reply, err := l.run(ctx, getScript, l.flagKey(key), l.now().UnixMilli())
+	if err != nil {
+		return nil, false, fmt.Errorf("redislimit: get: %w", err)
+	}
+	ok, v, err := flagReply(reply)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	return v, true, nil
+}
+
+// Delete implements [limiter.Limiter].
+func (l *Limiter) Delete(ctx context.Context, key string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("redislimit: delete: %w", err)
+	}
+	if err := limiter.CheckKey(key); err != nil {
+		return fmt.Errorf("redislimit: delete: %w", err)
+	}
+	if err := l.do(ctx, "DEL", l.flagKey(key)); err != nil {
+		return fmt.Errorf("redislimit: delete: %w", err)
+	}
+	return nil
+}
+
+func flagReply(reply any) (bool, []byte, error) {
+	v, err := redis.Values(reply, nil)
+	if err != nil || len(v) != 2 {
+		return false, nil, fmt.Errorf("unexpected script reply %v: %w", reply, err)
+	}
+	n, err := redis.Int(v[0], nil)
+	if err != nil {
+		return false, nil, fmt.Errorf("unexpected script reply: %w", err)
+	}
+	b, err := redis.Bytes(v[1], nil)
+	if err != nil {
+		return false, nil, fmt.Errorf("unexpected script reply: %w", err)
+	}
+	return n == 1, b, nil
+}
+
+func (l *Limiter) flagKey(key string) string { return l.prefix + "f:" + key }
 
 func (l *Limiter) bucketKey(rule limiter.Rule, key string) string {
 	return l.prefix + "b:" + strconv.Itoa(len(rule.Name)) + ":" + rule.Name + ":" + key

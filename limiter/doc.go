@@ -49,13 +49,13 @@
 // session comes back ("this enrollment is over", "this recovery code was shown") and for values
 // that must never be stretched (a grace-period deadline):
 //
-// 	live, created, err := lim.SetOnce(ctx, "ended:"+enrollmentID, nil, 20*time.Minute)
-// 	if err != nil {
-// 		return err // fail closed
-// 	}
-// 	if !created {
-// 		... // someone ended it first
-// 	}
+//	live, created, err := lim.SetOnce(ctx, "ended:"+enrollmentID, nil, 20*time.Minute)
+//	if err != nil {
+//		return err // fail closed
+//	}
+//	if !created {
+//		... // someone ended it first
+//	}
 //
 // [Limiter.Get] reads a live flag and [Limiter.Delete] removes one.
 //

@@ -121,7 +121,7 @@ func (cfg *Config) validate(o *options) error {
 	}
 	if cfg.Sessions == nil {
 		errs = append(errs, errors.New("mfahandler: Config.Sessions is required (for scs: session.NewSCS(sessionManager))"))
-	} else if c, ok := cfg.Sessions.(interface{ CheckConfig(https bool) error }); ok {
+	} else if c, ok := cfg.Sessions.(session.ConfigChecker); ok {
 		// Over HTTPS (production) the session holding the MFA API token must be configured
 		// safely; session.SCS checks its scs manager (security catalogue T34).
 		if err := c.CheckConfig(isHTTPS(cfg.RedirectURL)); err != nil {

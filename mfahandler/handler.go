@@ -100,7 +100,7 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 	if o.logger == nil {
 		o.logger = slog.Default()
 	}
-	if a, ok := cfg.Sessions.(interface{ CookieNameAdvice() string }); ok && isHTTPS(cfg.RedirectURL) {
+	if a, ok := cfg.Sessions.(session.CookieAdvisor); ok && isHTTPS(cfg.RedirectURL) {
 		if advice := a.CookieNameAdvice(); advice != "" {
 			o.logger.Info("mfahandler: " + advice)
 		}

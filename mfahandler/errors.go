@@ -1,16 +1,14 @@
 package mfahandler
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/selfmfa/selfmfa/mfaapi"
+	"github.com/selfmfa/selfmfa/mfahandler/internal/enroll"
 	"github.com/selfmfa/selfmfa/views"
 )
 
@@ -44,6 +42,57 @@ type stepUpNeeded struct {
 
 func (s *stepUpNeeded) Error() string { return "mfahandler: step-up login needed: " + s.reason }
 
+// failure builds a Failure from the message table.
+func (h *Handler) failure(r *http.Request, status int, title, msg msgID, err error, args ...arg) *Failure {
+	return &Failure{Status: status, Title: h.t(r, title, args...), Message: h.t(r, msg, args...), Err: err}
+}
+
+// withNext sets the failure's way on.
+func (f *Failure) withNext(label, url string) *Failure {
+	f.NextLabel, f.NextURL = label, url
+	return f
+}
+
+// The failures named by what happened.
+
+func (h *Handler) notFound(r *http.Request) *Failure {
+	return h.failure(r, http.StatusNotFound, tNotFound, mNotFound, nil)
+}
+
+func (h *Handler) badRequest(r *http.Request, msg msgID, err error) *Failure {
+	return h.failure(r, http.StatusBadRequest, tInvalidRequest, msg, err)
+}
+
+func (h *Handler) badForm(r *http.Request, msg msgID, err error) *Failure {
+	return h.failure(r, http.StatusBadRequest, tInvalidForm, msg, err)
+}
+
+func (h *Handler) busy(r *http.Request) *Failure {
+	return h.failure(r, http.StatusConflict, tBusy, mBusy, nil)
+}
+
+func (h *Handler) unavailable(r *http.Request, msg msgID, err error) *Failure {
+	return h.failure(r, http.StatusServiceUnavailable, tTryAgain, msg, err)
+}
+
+func (h *Handler) tooMany(r *http.Request, retry time.Duration, err error) *Failure {
+	f := h.failure(r, http.StatusTooManyRequests, tTooMany, mTooMany, err, a("Wait", h.waitText(r, retry)))
+	f.RetryAfter = retry
+	return f
+}
+
+func (h *Handler) configProblem(r *http.Request, err error) *Failure {
+	return h.failure(r, http.StatusBadGateway, tNotAvailable, mConfig, err)
+}
+
+func (h *Handler) upstreamProblem(r *http.Request, err error) *Failure {
+	return h.failure(r, http.StatusBadGateway, tServiceProblem, mUpstream, err)
+}
+
+func (h *Handler) loginFailure(r *http.Request, title, msg msgID, err error) *Failure {
+	return h.failure(r, http.StatusBadRequest, title, msg, err).withNext(h.t(r, lTryAgain), h.path("/login?fresh=1"))
+}
+
 // fail renders err for the user and logs it for the operator.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, errSessionNotSaved) {
@@ -52,35 +101,15 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	var su *stepUpNeeded
 	if errors.As(err, &su) {
-		sub, _ := h.cfg.CurrentUser(r)
-		if su.refused != nil {
-			// The refused token is purged. When it was obtained moments ago, a new step-up
-			// would produce the same refusal: answer an error page instead of looping.
-			var t tokenRecord
-			fresh := h.load(r, keyToken, &t) == nil && h.opts.now().Sub(t.Obtained) < freshTokenWindow
-			if derr := h.drop(w, r, keyToken); derr != nil {
-				h.fail(w, r, derr)
-				return
-			}
-			if fresh {
-				h.fail(w, r, &Failure{Status: http.StatusBadGateway, Title: "Not available right now", Message: msgConfig,
-					Err: fmt.Errorf("mfahandler: Auth0 refused an MFA API token obtained %v ago; not starting another step-up: %w",
-						h.opts.now().Sub(t.Obtained).Round(time.Second), su.refused)})
-				return
-			}
-		}
-		if lerr := h.startLogin(w, r, sub, su.resume); lerr != nil {
-			h.fail(w, r, lerr)
-		}
+		h.stepUp(w, r, su)
 		return
 	}
 	var f *Failure
 	if !errors.As(err, &f) {
-		f = &Failure{Status: http.StatusInternalServerError, Title: "Something went wrong",
-			Message: "Your sign-in methods were not changed. Please try again in a moment.", Err: err}
+		f = h.failure(r, http.StatusInternalServerError, tWentWrong, mInternal, err)
 	}
 	if f.NextURL == "" {
-		f.NextLabel, f.NextURL = "Back to sign-in methods", h.path("/")
+		f.NextLabel, f.NextURL = h.t(r, lBackToList), h.path("/")
 	}
 	level := h.logger().Info
 	if f.Status >= 500 {
@@ -88,7 +117,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	attrs := []any{"status", f.Status, "method", r.Method, "path", r.URL.Path}
 	if f.Err != nil {
-		attrs = append(attrs, "error", logText(f.Err))
+		attrs = append(attrs, "error", f.Err.Error())
 		var ae *mfaapi.Error
 		if errors.As(f.Err, &ae) && ae.Fix() != "" {
 			attrs = append(attrs, "fix", ae.Fix())
@@ -100,9 +129,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", strconv.Itoa(int((f.RetryAfter+time.Second-1)/time.Second)))
 	}
 	if h.opts.errorHandler != nil {
-		cp := *f
-		cp.Err = hostSafeError(f.Err)
-		h.opts.errorHandler(w, r, &cp)
+		h.opts.errorHandler(w, r, f)
 		return
 	}
 	page := views.ErrorPage{
@@ -117,109 +144,49 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-// Messages for Auth0 failures: the user sees the plain text and next step; the log gets the
-// *mfaapi.Error with its operator fix.
-var (
-	msgConfig = "Managing sign-in methods is not available right now because of a configuration problem on our side. " +
-		"Nothing was changed. Please try again later or contact support."
-	msgUpstream = "The sign-in service did not answer. Nothing was changed. Please try again in a moment."
-)
+// stepUp starts the step-up login that su asks for. When Auth0 refused the session's token,
+// it is purged; when it was obtained moments ago, a new step-up would produce the same
+// refusal: an error page instead of a loop.
+func (h *Handler) stepUp(w http.ResponseWriter, r *http.Request, su *stepUpNeeded) {
+	sub, _ := h.cfg.CurrentUser(r)
+	if su.refused != nil {
+		var t tokenRecord
+		fresh := h.load(r, keyToken, &t) == nil && h.opts.now().Sub(t.Obtained) < freshTokenWindow
+		if derr := h.drop(w, r, keyToken); derr != nil {
+			h.fail(w, r, derr)
+			return
+		}
+		if fresh {
+			h.fail(w, r, h.configProblem(r, fmt.Errorf("mfahandler: Auth0 refused an MFA API token obtained %v ago; not starting another step-up: %w",
+				h.opts.now().Sub(t.Obtained).Round(time.Second), su.refused)))
+			return
+		}
+	}
+	if lerr := h.startLogin(w, r, sub, su.resume); lerr != nil {
+		h.fail(w, r, lerr)
+	}
+}
 
-// upstreamFailure maps an error from the MFA API to what the user sees. resume is the page to
-// come back to when a fresh step-up login fixes the problem.
-func (h *Handler) upstreamFailure(r *request, err error, resume string) error {
-	switch {
-	case errors.Is(err, errCircuitOpen):
-		return &Failure{Status: http.StatusServiceUnavailable, Title: "The sign-in service is unavailable",
-			Message:    "The sign-in service is not answering right now. Nothing was changed. Please try again in a minute.",
-			RetryAfter: breakerOpen, Err: err}
-	case isTimeout(err) || errors.Is(err, context.Canceled):
-		return &Failure{Status: http.StatusGatewayTimeout, Title: "The sign-in service is slow", Message: msgUpstream, Err: err}
-	case mfaapi.IsInvalidToken(err) || mfaapi.IsTokenExpired(err) || mfaapi.IsTokenMalformed(err) || mfaapi.IsAlreadyEnrolled(err):
+// upstreamFailure maps a classified upstream failure to what the user sees. resume is the page
+// to come back to when a fresh step-up login fixes the problem.
+func (h *Handler) upstreamFailure(r *http.Request, err error, resume string) error {
+	switch enroll.ClassOf(err) {
+	case enroll.ClassUnavailable:
+		f := h.failure(r, http.StatusServiceUnavailable, tServiceDown, mCircuitOpen, err)
+		f.RetryAfter = breakerOpen
+		return f
+	case enroll.ClassTimeout:
+		return h.failure(r, http.StatusGatewayTimeout, tServiceSlow, mUpstream, err)
+	case enroll.ClassTokenRefused:
 		return &stepUpNeeded{resume: resume, reason: "the MFA API token was refused", refused: err}
-	case mfaapi.IsWrongAudience(err) || mfaapi.IsGrantNotAllowed(err) || mfaapi.IsInvalidClient(err) || mfaapi.IsInsufficientScope(err):
-		return &Failure{Status: http.StatusBadGateway, Title: "Not available right now", Message: msgConfig, Err: err}
-	case mfaapi.IsFactorDisabled(err):
-		return &Failure{Status: http.StatusBadGateway, Title: "Method not available",
-			Message: "This sign-in method is not available right now. Nothing was changed. Please choose another method.", Err: err}
-	case mfaapi.IsMaxAuthenticators(err):
-		return &Failure{Status: http.StatusTooManyRequests, Title: "Too many unfinished attempts",
-			Message: "Your account has too many unfinished attempts to add a sign-in method. They expire after 24 hours; " +
-				"please try again tomorrow or contact support to reset them.", Err: err}
-	case mfaapi.IsRateLimited(err) || mfaapi.IsTooManyAttempts(err):
-		var ae *mfaapi.Error
-		var retry time.Duration
-		if errors.As(err, &ae) {
-			retry = ae.RetryAfter
-		}
-		return &Failure{Status: http.StatusTooManyRequests, Title: "Too many attempts",
-			Message:    "There have been too many attempts. Please wait " + waitText(retry) + " and try again. Nothing was changed.",
-			RetryAfter: retry, Err: err}
+	case enroll.ClassConfig:
+		return h.configProblem(r, err)
+	case enroll.ClassFactorDisabled:
+		return h.failure(r, http.StatusBadGateway, tMethodOff, mFactorDisabled, err)
+	case enroll.ClassMaxAuthenticators:
+		return h.failure(r, http.StatusTooManyRequests, tTooManyPending, mMaxAuthenticators, err)
+	case enroll.ClassRateLimited:
+		return h.tooMany(r, enroll.RetryAfterOf(err), err)
 	}
-	return &Failure{Status: http.StatusBadGateway, Title: "The sign-in service had a problem", Message: msgUpstream, Err: err}
-}
-
-// logText is err's text for the log. Auth0's description of an /mfa/associate error may echo
-// what the user typed (a phone number, an email address): it is left out.
-func logText(err error) string {
-	text := err.Error()
-	if ae, ok := associateError(err); ok {
-		text = strings.Replace(text, ae.Error(), withoutDescription(ae).Error(), 1)
-		if strings.Contains(text, ae.Description) {
-			text = withoutDescription(ae).Error()
-		}
-	}
-	return text
-}
-
-// hostSafeError is err as handed to a host's error handler: an /mfa/associate *mfaapi.Error
-// loses its description, as in the log; anything else is passed as is.
-func hostSafeError(err error) error {
-	if ae, ok := associateError(err); ok && ae == err {
-		return withoutDescription(ae)
-	}
-	return err
-}
-
-// associateError finds an *mfaapi.Error of /mfa/associate that carries a description.
-func associateError(err error) (*mfaapi.Error, bool) {
-	var ae *mfaapi.Error
-	if errors.As(err, &ae) && strings.HasSuffix(ae.Path, "/mfa/associate") && ae.Description != "" {
-		return ae, true
-	}
-	return nil, false
-}
-
-func withoutDescription(ae *mfaapi.Error) *mfaapi.Error {
-	c := *ae
-	c.Description = "[description omitted: it may contain the phone number or email address]"
-	return &c
-}
-
-// isTimeout reports a deadline or a client timeout on the way to Auth0.
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
-}
-
-// waitText turns a Retry-After into words.
-func waitText(d time.Duration) string {
-	switch {
-	case d <= 0:
-		return "a few minutes"
-	case d < time.Minute:
-		return "a minute"
-	case d < time.Hour:
-		m := int((d + time.Minute - 1) / time.Minute)
-		if m == 1 {
-			return "a minute"
-		}
-		return strconv.Itoa(m) + " minutes"
-	default:
-		hrs := int((d + time.Hour - 1) / time.Hour)
-		if hrs == 1 {
-			return "an hour"
-		}
-		return strconv.Itoa(hrs) + " hours"
-	}
+	return h.upstreamProblem(r, err)
 }

@@ -1,29 +1,24 @@
 package mfahandler
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
-	"runtime"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/a-h/templ"
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
 	"github.com/selfmfa/selfmfa/internal/phone"
 	"github.com/selfmfa/selfmfa/limiter"
 	"github.com/selfmfa/selfmfa/mfaapi"
+	"github.com/selfmfa/selfmfa/mfahandler/internal/enroll"
+	"github.com/selfmfa/selfmfa/mfahandler/internal/mfabackend"
 	"github.com/selfmfa/selfmfa/session"
 	"github.com/selfmfa/selfmfa/views"
 )
@@ -43,19 +38,19 @@ type Handler struct {
 	cfg      Config
 	opts     *options
 	api      *mfaapi.Client
+	svc      *enroll.Service
 	oauth    oauth2.Config
 	verifier *oidc.IDTokenVerifier
 	audience string
 	scheme   string
 	views    views.Views
+	layout   views.Layout
 	classes  views.Classes
 	static   http.Handler
 	cssURL   string
 	jsURL    string
 	mux      *http.ServeMux
 	csp      string
-	limits   Limits
-	lim      limiter.Limiter
 
 	stripWarn sync.Once
 }
@@ -106,7 +101,7 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 		}
 	}
 	if o.httpClient == nil {
-		o.httpClient = &http.Client{Timeout: defaultUpstreamTimeout}
+		o.httpClient = defaultHTTPClient()
 	}
 	// Never follow a redirect from Auth0's endpoints: x/oauth2 would re-POST the client secret,
 	// the authorization code and the PKCE verifier to wherever it points. A copy, so the host's
@@ -127,11 +122,14 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 	if o.limiter == nil {
 		o.limiter = limiter.NewMemory(limiter.WithClock(o.now))
 	}
-	if !o.copSet {
+	if o.cop == nil {
 		o.cop = http.NewCrossOriginProtection()
 	}
+	if o.noCOP {
+		o.cop = nil
+	}
 
-	h := &Handler{cfg: cfg, opts: o, limits: o.limits, lim: o.limiter}
+	h := &Handler{cfg: cfg, opts: o}
 	h.scheme = "https"
 	if o.insecureLoopback {
 		h.scheme = "http"
@@ -152,6 +150,16 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 		return nil, fmt.Errorf("mfahandler: %w", err)
 	}
 	h.api = api
+	h.svc = &enroll.Service{
+		Backend: mfabackend.New(api, func(err error) bool { return errors.Is(err, errCircuitOpen) }),
+		Ledger:  enroll.NewLedger(o.limiter),
+		Limits: enroll.Limits{CodesPerEnrollment: o.limits.CodesPerEnrollment, Codes: o.limits.Codes,
+			Sends: o.limits.Sends, Enrollments: o.limits.Enrollments},
+		Now:             o.now,
+		Log:             o.logger,
+		PhoneValidator:  o.phoneValidator,
+		LastFactorGuard: o.lastFactorGuard,
+	}
 
 	h.oauth = oauth2.Config{
 		ClientID:     cfg.ClientID,
@@ -171,8 +179,9 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 	h.verifier = oidc.NewVerifier(base+"/", keys, &oidc.Config{ClientID: cfg.ClientID, Now: o.now, SupportedSigningAlgs: []string{oidc.RS256}})
 
 	h.views = o.views.WithDefaults()
-	if o.layout != nil {
-		h.views.Layout = o.layout
+	h.layout = o.layout
+	if h.layout == nil {
+		h.layout = views.DefaultLayout
 	}
 	h.classes = views.DefaultClasses()
 	if o.classes != nil {
@@ -216,12 +225,8 @@ func validateLimits(l Limits) error {
 }
 
 func knownFactor(f Factor) bool {
-	for _, k := range allFactors {
-		if k == f {
-			return true
-		}
-	}
-	return false
+	_, ok := enroll.SpecOf(enroll.Factor(f))
+	return ok
 }
 
 func validateBasePath(p string) error {
@@ -266,19 +271,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.logger().Warn("mfahandler: request path is outside the base path; do not wrap the handler in http.StripPrefix",
 				"base_path", h.opts.basePath)
 		})
-		h.fail(w, r, &Failure{Status: http.StatusNotFound, Title: "Page not found", Message: "This page does not exist."})
+		h.fail(w, r, h.notFound(r))
 		return
 	}
 	if q := r.URL.RawQuery; len(q) > maxQueryBytes || strings.Count(q, "&")+strings.Count(q, ";") >= maxFormFields {
-		h.fail(w, r, &Failure{Status: http.StatusBadRequest, Title: "Invalid request",
-			Message: "The address had too many parameters. Nothing was changed."})
+		h.fail(w, r, h.badRequest(r, mTooManyParams, nil))
 		return
 	}
 	if name, ok := strings.CutPrefix(p, h.opts.basePath+"/static/"); ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		// Only existing files are served (no directory listing), and only the content-hashed
 		// names are cached for long: an error or a plain name must not stick in caches.
 		if fi, err := fs.Stat(views.Static(), name); err != nil || fi.IsDir() {
-			h.fail(w, r, &Failure{Status: http.StatusNotFound, Title: "Page not found", Message: "This page does not exist."})
+			h.fail(w, r, h.notFound(r))
 			return
 		}
 		if name == views.StylesheetFile() || name == views.ScriptFile() {
@@ -298,187 +302,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 					// For the host's audit trail: someone tried to act for this user from another
 					// site. Bounded per user, so a hostile page cannot flood the trail (or the
 					// user's notifications).
-					if d, err := h.lim.Take(r.Context(), "xorigin:"+sub, crossOriginEventRule()); err == nil && d.Allowed {
+					if h.svc.Ledger.CrossOriginEventDue(r.Context(), sub) {
 						h.emit(r.Context(), r, sub, EventAccessDenied, "", "cross_origin")
 					}
 				}
-				h.fail(w, r, &Failure{Status: http.StatusForbidden, Title: "Request refused",
-					Message: "This request came from another site and was refused. Nothing was changed.", Err: err})
+				h.fail(w, r, h.failure(r, http.StatusForbidden, tRefused, mCrossOrigin, err))
 				return
 			}
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 	}
 	h.mux.ServeHTTP(w, r)
-}
-
-func isSafeMethod(m string) bool {
-	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions || m == http.MethodTrace
-}
-
-// request is what every page handler gets: the signed-in host user and the request.
-type request struct {
-	*http.Request
-	sub string
-}
-
-type pageFunc func(w http.ResponseWriter, r *request) error
-
-// page wraps a page handler: it requires a signed-in host user, parses and bounds POST forms,
-// and renders failures.
-func (h *Handler) page(fn pageFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// A panic (in a host view, layout or hook, or a bug of ours) answers an error page
-		// instead of a dropped connection: the host's session middleware then still commits
-		// (its session id may have been rotated already) and the user keeps their place.
-		defer func() {
-			v := recover()
-			if v == nil {
-				return
-			}
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			h.logger().Error("mfahandler: panic while serving a page", "path", r.URL.Path, "panic", panicText(v), "stack", string(debug.Stack()))
-			h.fail(w, r, &Failure{Status: http.StatusInternalServerError, Title: "Something went wrong",
-				Message: "This page could not be shown. Go back to your sign-in methods to see their current state."})
-		}()
-		sub, ok := h.cfg.CurrentUser(r)
-		if !ok || sub == "" {
-			if h.opts.unauthenticated != nil {
-				h.opts.unauthenticated.ServeHTTP(w, r)
-				return
-			}
-			h.fail(w, r, &Failure{Status: http.StatusUnauthorized, Title: "Please sign in",
-				Message: "You need to be signed in to manage your sign-in methods.", NextLabel: "Go to the home page", NextURL: "/"})
-			return
-		}
-		if r.Method == http.MethodPost {
-			if err := parsePostForm(r); err != nil {
-				h.fail(w, r, err)
-				return
-			}
-		}
-		if err := fn(w, &request{Request: r, sub: sub}); err != nil {
-			h.fail(w, r, err)
-		}
-	})
-}
-
-// parsePostForm accepts only application/x-www-form-urlencoded bodies with single-valued,
-// bounded fields. The query string is ignored on POST.
-func parsePostForm(r *http.Request) error {
-	ct := r.Header.Get("Content-Type")
-	if i := strings.IndexByte(ct, ';'); i >= 0 {
-		ct = ct[:i]
-	}
-	if !strings.EqualFold(strings.TrimSpace(ct), "application/x-www-form-urlencoded") {
-		return &Failure{Status: http.StatusUnsupportedMediaType, Title: "Unsupported form",
-			Message: "The form was sent in a format this page does not accept. Nothing was changed."}
-	}
-	if err := r.ParseForm(); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return &Failure{Status: http.StatusRequestEntityTooLarge, Title: "Form too large",
-				Message: "The form was too large. Nothing was changed.", Err: err}
-		}
-		return &Failure{Status: http.StatusBadRequest, Title: "Invalid form", Message: "The form could not be read. Nothing was changed.", Err: err}
-	}
-	if len(r.PostForm) > maxFormFields {
-		return &Failure{Status: http.StatusBadRequest, Title: "Invalid form", Message: "The form had too many fields. Nothing was changed."}
-	}
-	for _, v := range r.PostForm {
-		if len(v) != 1 {
-			return &Failure{Status: http.StatusBadRequest, Title: "Invalid form", Message: "A form field was sent twice. Nothing was changed."}
-		}
-	}
-	return nil
-}
-
-// formValue is the single POST value of a field (never the query string).
-func formValue(r *request, key string) string {
-	if v := r.PostForm[key]; len(v) == 1 {
-		return v[0]
-	}
-	return ""
-}
-
-// render writes a page with status. The page is rendered into a buffer first so a template
-// error never produces half a page; session writes must already be done.
-func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
-	buf, err := prepare(r, c)
-	if err != nil {
-		return err
-	}
-	return writePage(w, r, status, buf)
-}
-
-// prepare renders c into a buffer: a failing (or panicking) view changes nothing yet.
-func prepare(r *http.Request, c templ.Component) (*bytes.Buffer, error) {
-	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
-		return nil, fmt.Errorf("mfahandler: rendering page: %w", err)
-	}
-	return &buf, nil
-}
-
-// writePage sends a prepared page.
-func writePage(w http.ResponseWriter, r *http.Request, status int, buf *bytes.Buffer) error {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	if w.Header().Get(session.ErrorHeader) != "" {
-		// The host's session store failed to save as the response started, and its ErrorFunc
-		// has answered 503: nothing of this page (it may show a secret) may follow.
-		return errSessionNotSaved
-	}
-	if r.Method != http.MethodHead {
-		_, _ = io.Copy(w, buf)
-	}
-	return nil
-}
-
-// errSessionNotSaved reports that the session store failed as the response started and a 503
-// was already written (session.ErrorFunc): the request must not answer anything else.
-var errSessionNotSaved = errors.New("mfahandler: the session could not be saved; the store's error answer was sent")
-
-// seeOther is the post-redirect-get answer to every POST, and the redirect of a GET that has
-// nothing to show (e.g. no enrollment in progress).
-func seeOther(w http.ResponseWriter, target string) error {
-	w.Header().Set("Location", target)
-	w.WriteHeader(http.StatusSeeOther)
-	return nil
-}
-
-// crossOriginEventRule bounds access_denied events for refused cross-origin requests: 60 at
-// once per user, then one a minute.
-func crossOriginEventRule() limiter.Rule {
-	return limiter.Rule{Name: "cross_origin_events", Burst: 60, Refill: time.Minute}
-}
-
-// panicText is a recovered panic value for the log: a runtime error's message (an index out
-// of range, a nil dereference), otherwise only the value's type, since a host view or hook
-// that panics may have been handed a secret (a TOTP key, a recovery code) to show.
-func panicText(v any) string {
-	if re, ok := v.(runtime.Error); ok {
-		return limitLen(re.Error(), 200)
-	}
-	return fmt.Sprintf("a value of type %T", v)
-}
-
-// defaultUpstreamTimeout bounds each call to Auth0 when the host passes no client. Calls are
-// never retried, so it is also the most a page waits for one call.
-const defaultUpstreamTimeout = 8 * time.Second
-
-// randomString returns 128 random bits as text (crypto/rand.Text never fails).
-func randomString() string { return rand.Text() }
-
-func (h *Handler) clientIP(r *http.Request) string {
-	if h.opts.clientIP != nil {
-		return h.opts.clientIP(r)
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

@@ -197,7 +197,11 @@ func TestLastFactorGuard(t *testing.T) {
 	for _, guard := range []bool{true, false} {
 		t.Run(map[bool]string{true: "guard", false: "no guard"}[guard], func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, envConfig{opts: []mfahandler.Option{mfahandler.WithLastFactorGuard(guard)}})
+			var opts []mfahandler.Option
+			if guard {
+				opts = append(opts, mfahandler.WithLastFactorGuard())
+			}
+			e := newEnv(t, envConfig{opts: opts})
 			seeded, err := e.emu.SeedAuthenticator(alice, auth0test.FactorOTP, auth0test.SeedOptions{})
 			if err != nil {
 				t.Fatal(err)

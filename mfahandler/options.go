@@ -25,8 +25,6 @@ const (
 	FactorPush  Factor = "push"  // Auth0 Guardian push notifications
 )
 
-var allFactors = []Factor{FactorTOTP, FactorPush, FactorSMS, FactorVoice, FactorEmail}
-
 // DefaultContentSecurityPolicy is sent on every response unless WithContentSecurityPolicy
 // replaces it; the handler adds the tenant's origin (https://{Domain}) to form-action, because
 // browsers apply form-action to the redirect to /authorize that follows a POST. Whatever a host
@@ -87,7 +85,7 @@ type options struct {
 	clientIP         func(*http.Request) string
 	formFields       func(*http.Request) templ.Component
 	cop              *http.CrossOriginProtection
-	copSet           bool
+	noCOP            bool
 	insecureLoopback bool
 	keyPrefix        string
 	noSessionRenewal bool
@@ -124,12 +122,14 @@ func WithFactors(f ...Factor) Option {
 
 // WithLastFactorGuard refuses to remove a user's last real factor (active factors other than
 // email and the recovery code). Off by default.
-func WithLastFactorGuard(on bool) Option { return func(o *options) { o.lastFactorGuard = on } }
+func WithLastFactorGuard() Option { return func(o *options) { o.lastFactorGuard = true } }
 
-// WithViews replaces whole pages; nil fields keep the defaults.
+// WithViews replaces whole pages; nil fields keep the defaults. The layout around them is set
+// with WithLayout only.
 func WithViews(v views.Views) Option { return func(o *options) { o.views = v } }
 
-// WithLayout wraps every page in the host's own chrome.
+// WithLayout wraps every page, default or replaced by WithViews, in the host's own chrome (the
+// one place to set the layout; nil keeps views.DefaultLayout).
 func WithLayout(l views.Layout) Option { return func(o *options) { o.layout = l } }
 
 // WithClasses adds the host's CSS classes next to selfmfa's stable "mfa-…" hooks.
@@ -196,11 +196,19 @@ func WithFormFields(fn func(r *http.Request) templ.Component) Option {
 	return func(o *options) { o.formFields = fn }
 }
 
-// WithCrossOriginProtection shares the host's configured protection. Passing nil turns
-// selfmfa's own off; do that only when the host already applies one to this subtree.
+// WithCrossOriginProtection shares the host's configured protection (trusted origins, bypass
+// patterns) instead of selfmfa's default one. nil keeps the default.
 func WithCrossOriginProtection(c *http.CrossOriginProtection) Option {
-	return func(o *options) { o.cop, o.copSet = c, true }
+	return func(o *options) {
+		if c != nil {
+			o.cop = c
+		}
+	}
 }
+
+// WithoutCrossOriginProtection turns selfmfa's own cross-origin check off. Use it only when the
+// host already applies http.CrossOriginProtection (or an equivalent) to this subtree.
+func WithoutCrossOriginProtection() Option { return func(o *options) { o.noCOP = true } }
 
 // WithInsecureLoopbackHTTP lets the handler talk plain HTTP to a tenant on a loopback address:
 // the emulated tenant of auth0test. It MUST NOT be used with a real tenant; New refuses it for

@@ -10,6 +10,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/selfmfa/selfmfa/internal/phone"
+	"github.com/selfmfa/selfmfa/mfahandler/internal/enroll"
 	"github.com/selfmfa/selfmfa/views"
 )
 
@@ -21,7 +22,7 @@ func (h *Handler) meta(r *http.Request, title string, head templ.Component) view
 		Title:    title,
 		BasePath: h.opts.basePath,
 		Classes:  h.classes,
-		Layout:   h.views.Layout,
+		Layout:   h.layout,
 	}
 	if h.cssURL != "" {
 		m.StylesheetURL = safeURL(h.cssURL)
@@ -64,8 +65,8 @@ func toFlash(f flashRecord) views.Flash {
 	return views.Flash{Kind: views.FlashKind(f.Kind), Message: f.Message}
 }
 
-func groupKinds(g group) []views.Kind {
-	switch g.Kind {
+func groupKinds(g enroll.Method) []views.Kind {
+	switch g.Group {
 	case "phone":
 		ks := make([]views.Kind, 0, len(g.Channels))
 		for _, c := range g.Channels {
@@ -75,13 +76,16 @@ func groupKinds(g group) []views.Kind {
 	case "push":
 		return []views.Kind{views.KindPush}
 	}
-	return []views.Kind{views.Kind(g.Kind)}
+	return []views.Kind{views.Kind(g.Group)}
 }
 
-func (h *Handler) viewGroup(g group, removable bool) views.FactorGroup {
+func (h *Handler) viewGroup(g enroll.Method, removable bool) views.FactorGroup {
 	vg := views.FactorGroup{ID: g.IDs[0], Kinds: groupKinds(g), Name: g.Name}
 	if g.CreatedAt != nil {
 		vg.CreatedAt = *g.CreatedAt
+	}
+	if g.LastUsed != nil {
+		vg.LastUsed = *g.LastUsed
 	}
 	if removable {
 		vg.RemoveURL = views.RemoveHref(h.opts.basePath, g.IDs[0])
@@ -89,22 +93,21 @@ func (h *Handler) viewGroup(g group, removable bool) views.FactorGroup {
 	return vg
 }
 
-func (h *Handler) renderList(w http.ResponseWriter, r *request, inv *inventory, fl flashRecord) error {
+func (h *Handler) renderList(w http.ResponseWriter, r *request, inv *enroll.Inventory, fl flashRecord) error {
 	page := views.ListPage{Meta: h.meta(r.Request, "", nil), Flash: toFlash(fl)}
-	for _, g := range inv.groups {
+	for _, g := range inv.Methods {
 		page.Groups = append(page.Groups, h.viewGroup(g, true))
 	}
-	page.Recovery = views.RecoveryStatus{Enabled: inv.recoveryCode || len(inv.groups) > 0, SetUp: inv.recoveryCode}
-	for _, f := range allFactors {
-		if !h.enabled(f) {
+	page.Recovery = views.RecoveryStatus{Enabled: inv.RecoveryActive || len(inv.Methods) > 0, SetUp: inv.RecoveryActive}
+	for _, s := range enroll.Specs() {
+		if !h.enabled(Factor(s.Factor)) {
 			continue
 		}
-		c := views.EnrollChoice{Kind: views.Kind(f)}
-		switch f {
-		case FactorTOTP, FactorPush:
-			c.Start = views.Action{Form: h.formPtr(r.Request, "/enroll/"+string(f))}
-		default:
-			c.Start = views.Action{Href: safeURL(h.path("/enroll/" + string(f)))}
+		c := views.EnrollChoice{Kind: views.Kind(s.Factor)}
+		if s.Destination == enroll.NoDestination {
+			c.Start = views.Action{Form: h.formPtr(r.Request, "/enroll/"+string(s.Factor))}
+		} else {
+			c.Start = views.Action{Href: safeURL(h.path("/enroll/" + string(s.Factor)))}
 		}
 		page.Add = append(page.Add, c)
 	}
@@ -114,21 +117,21 @@ func (h *Handler) renderList(w http.ResponseWriter, r *request, inv *inventory, 
 	return h.render(w, r.Request, http.StatusOK, h.views.List(page))
 }
 
-func (h *Handler) cancelAction(r *request, p *pendingRecord) views.Action {
+func (h *Handler) cancelAction(r *request, p *enroll.Pending) views.Action {
 	if p == nil {
 		return views.Action{Href: safeURL(h.path("/"))}
 	}
 	return views.Action{Form: h.formPtr(r.Request, "/enroll/cancel", "enrollment", p.ID)}
 }
 
-func (h *Handler) renderTOTP(w http.ResponseWriter, r *request, p *pendingRecord) error {
+func (h *Handler) renderTOTP(w http.ResponseWriter, r *request, p *enroll.Pending) error {
 	fl, err := h.takeFlash(w, r.Request)
 	if err != nil {
 		return err
 	}
 	page := views.TOTPPage{
 		Meta:    h.meta(r.Request, "", nil),
-		QR:      views.QR{Content: p.BarcodeURI, Label: "QR code for your authenticator app"},
+		QR:      views.QR{Content: p.BarcodeURI, Label: h.t(r.Request, lQRApp)},
 		Secret:  p.Secret,
 		Confirm: h.form(r.Request, "/enroll/confirm", "enrollment", p.ID),
 		Code:    views.CodeInput{Autofocus: true},
@@ -142,11 +145,11 @@ func (h *Handler) renderTOTP(w http.ResponseWriter, r *request, p *pendingRecord
 	return h.render(w, r.Request, http.StatusOK, h.views.TOTP(page))
 }
 
-func (h *Handler) renderDestinationForm(w http.ResponseWriter, r *request, f Factor, fl flashRecord) error {
+func (h *Handler) renderDestinationForm(w http.ResponseWriter, r *request, f enroll.Factor, fl flashRecord) error {
 	meta := h.meta(r.Request, "", nil)
 	form := h.form(r.Request, "/enroll/"+string(f))
 	cancel := views.Action{Href: safeURL(h.path("/"))}
-	if f == FactorEmail {
+	if f == enroll.Email {
 		page := views.EmailPage{Meta: meta, Form: form, Cancel: cancel}
 		if fl.Field == "email" {
 			page.Email, page.Error = fl.Value, fl.Message
@@ -165,8 +168,8 @@ func (h *Handler) renderDestinationForm(w http.ResponseWriter, r *request, f Fac
 }
 
 // maskDestination shows where a code went without revealing the whole number or address.
-func maskDestination(f Factor, dest string) string {
-	if f == FactorEmail {
+func (h *Handler) maskDestination(r *http.Request, f enroll.Factor, dest string) string {
+	if f == enroll.Email {
 		at := -1
 		for i := len(dest) - 1; i >= 0; i-- {
 			if dest[i] == '@' {
@@ -175,33 +178,30 @@ func maskDestination(f Factor, dest string) string {
 			}
 		}
 		if at <= 0 {
-			return "your email address"
+			return h.t(r, lYourEmail)
 		}
 		return dest[:1] + "•••" + dest[at:]
 	}
 	if l4 := phone.Last4(dest); l4 != "" {
-		return "the number ending in " + l4
+		return h.t(r, lNumberEnding, a("Last4", l4))
 	}
-	return "your phone"
+	return h.t(r, lYourPhone)
 }
 
-// oobCodeLife is how long an SMS, voice or email code stays valid at Auth0.
-const oobCodeLife = 5 * time.Minute
-
-func (h *Handler) renderCode(w http.ResponseWriter, r *request, p *pendingRecord, fl flashRecord) error {
+func (h *Handler) renderCode(w http.ResponseWriter, r *request, p *enroll.Pending, fl flashRecord) error {
 	page := views.CodePage{
 		Meta:        h.meta(r.Request, "", nil),
 		Kind:        views.Kind(p.Factor),
-		Destination: maskDestination(p.Factor, p.Destination),
+		Destination: h.maskDestination(r.Request, p.Factor, p.Destination),
 		Confirm:     h.form(r.Request, "/enroll/confirm", "enrollment", p.ID),
 		Code:        views.CodeInput{Autofocus: true},
 		Resend: views.Resend{
 			Form:      h.form(r.Request, "/enroll/resend", "enrollment", p.ID),
-			Remaining: max(0, maxSendsPerEnrollment-p.Sends),
+			Remaining: max(0, enroll.MaxSendsPerEnrollment-p.Sends),
 		},
 		Cancel: h.cancelAction(r, p),
 	}
-	if left := oobCodeLife - h.opts.now().Sub(p.Started); left > 0 {
+	if left := enroll.OOBCodeLife - h.opts.now().Sub(p.Started); left > 0 {
 		page.ExpiresIn = left.Round(time.Minute)
 	}
 	if fl.Field == "code" {
@@ -212,25 +212,25 @@ func (h *Handler) renderCode(w http.ResponseWriter, r *request, p *pendingRecord
 	return h.render(w, r.Request, http.StatusOK, h.views.Code(page))
 }
 
-func (h *Handler) renderPush(w http.ResponseWriter, r *request, p *pendingRecord, state string) error {
+func (h *Handler) renderPush(w http.ResponseWriter, r *request, p *enroll.Pending, state string) error {
 	page := views.PushPage{
 		Meta:  h.meta(r.Request, "", nil),
 		State: views.PushState(state),
-		QR:    views.QR{Content: p.BarcodeURI, Label: "QR code for the Auth0 Guardian app"},
+		QR:    views.QR{Content: p.BarcodeURI, Label: h.t(r.Request, lQRGuardian)},
 	}
 	switch page.State {
 	case views.PushWaiting:
-		page.RefreshSeconds = int(pushPollInterval / time.Second)
+		page.RefreshSeconds = int(enroll.PushPollInterval / time.Second)
 		page.RefreshURL = safeURL(h.path("/enroll/push/status"))
 		page.Cancel = h.cancelAction(r, p)
 	default:
 		page.QR = views.QR{}
-		page.Next = views.Action{Label: "Try again", Href: safeURL(h.path("/"))}
+		page.Next = views.Action{Label: h.t(r.Request, lTryAgain), Href: safeURL(h.path("/"))}
 	}
 	return h.render(w, r.Request, http.StatusOK, h.views.Push(page))
 }
 
-func (h *Handler) recoveryComponent(r *request, rec recoveryRecord) templ.Component {
+func (h *Handler) recoveryComponent(r *request, rec enroll.RecoveryDisplay) templ.Component {
 	page := views.RecoveryCodePage{
 		Meta:  h.meta(r.Request, "", nil),
 		Code:  rec.Code,
@@ -247,7 +247,7 @@ func (h *Handler) recoveryComponent(r *request, rec recoveryRecord) templ.Compon
 	return h.views.RecoveryCode(page)
 }
 
-func (h *Handler) renderRemove(w http.ResponseWriter, r *request, g group, id string, blocked bool) error {
+func (h *Handler) renderRemove(w http.ResponseWriter, r *request, g enroll.Method, id string, blocked bool) error {
 	page := views.RemovePage{
 		Meta:    h.meta(r.Request, "", nil),
 		Group:   h.viewGroup(g, false),

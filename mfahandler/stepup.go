@@ -1,9 +1,12 @@
 package mfahandler
 
 import (
+	"context"
+	"crypto/rand"
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"path"
@@ -21,11 +24,6 @@ const (
 	loginTTL = 15 * time.Minute
 	// maxLogins is how many step-up transactions a session keeps at once (one per open tab).
 	maxLogins = 3
-	// minTokenLife is the least token life left for any action; below it the token is renewed.
-	minTokenLife = time.Minute
-	// enrollTokenLife is the least token life left to start an enrollment: an oob_code lives 5
-	// minutes, and the user should be able to finish with the same token.
-	enrollTokenLife = 5 * time.Minute
 	// authTimeSkew tolerates clock differences with Auth0 when checking auth_time.
 	authTimeSkew = 30 * time.Second
 	// freshTokenWindow: a token Auth0 refuses this soon after the step-up that produced it is
@@ -86,8 +84,8 @@ func (h *Handler) startLogin(w http.ResponseWriter, r *http.Request, sub, resume
 func (h *Handler) startLoginPrompt(w http.ResponseWriter, r *http.Request, sub, resume string, forceLogin bool) error {
 	now := h.opts.now()
 	rec := loginRecord{
-		State:    randomString(),
-		Nonce:    randomString(),
+		State:    rand.Text(),
+		Nonce:    rand.Text(),
 		Verifier: oauth2.GenerateVerifier(),
 		Sub:      sub,
 		Resume:   h.safeResume(resume),
@@ -141,11 +139,6 @@ func (h *Handler) loginPage(w http.ResponseWriter, r *request) error {
 	return h.startLoginPrompt(w, r.Request, r.sub, r.URL.Query().Get("return"), fresh)
 }
 
-func (h *Handler) loginFailure(title, msg string, err error) *Failure {
-	return &Failure{Status: http.StatusBadRequest, Title: title, Message: msg,
-		NextLabel: "Try again", NextURL: h.path("/login?fresh=1"), Err: err}
-}
-
 // callback completes the step-up: one of the two GETs that complete a step (named exception).
 func (h *Handler) callback(w http.ResponseWriter, r *request) error {
 	q := r.URL.Query()
@@ -162,7 +155,7 @@ func (h *Handler) callback(w http.ResponseWriter, r *request) error {
 	}
 	if idx < 0 {
 		h.emit(r.Context(), r.Request, r.sub, EventStepUpFailed, "", "unknown_state")
-		return h.loginFailure("Sign-in expired", "This sign-in attempt has expired or was already used. Nothing was changed.", nil)
+		return h.loginFailure(r.Request, tSignInExpired, mLoginExpired, nil)
 	}
 	rec := logins[idx]
 	logins = append(logins[:idx], logins[idx+1:]...)
@@ -171,63 +164,60 @@ func (h *Handler) callback(w http.ResponseWriter, r *request) error {
 	}
 	if errCode := q.Get("error"); errCode != "" {
 		h.emit(r.Context(), r.Request, r.sub, EventStepUpFailed, "", "authorize_"+sanitizeCode(errCode))
-		return h.loginFailure("Sign-in was not completed",
-			"The sign-in was cancelled or could not be completed. Nothing was changed.",
+		return h.loginFailure(r.Request, tSignInIncomplete, mLoginNotCompleted,
 			errors.New("mfahandler: /authorize returned error="+sanitizeCode(errCode)))
 	}
 	now := h.opts.now()
 	if now.Sub(rec.Created) > loginTTL {
-		return h.loginFailure("Sign-in expired", "This sign-in attempt took too long. Nothing was changed.", nil)
+		return h.loginFailure(r.Request, tSignInExpired, mLoginTooLong, nil)
 	}
 	if rec.Sub != r.sub {
 		h.emit(r.Context(), r.Request, r.sub, EventSubjectMismatch, "", "login_started_by_other_user")
-		return h.loginFailure("Sign-in expired", "This sign-in attempt belongs to another account. Nothing was changed.", nil)
+		return h.loginFailure(r.Request, tSignInExpired, mLoginOtherAccount, nil)
 	}
 	code := q.Get("code")
 	if code == "" || len(code) > 2048 {
-		return h.loginFailure("Sign-in failed", "The sign-in answer was incomplete. Nothing was changed.", nil)
+		return h.loginFailure(r.Request, tSignInFailed, mLoginIncomplete, nil)
 	}
 	ctx := oidc.ClientContext(r.Context(), h.opts.httpClient) // also the client oauth2 uses
 	tok, err := h.oauth.Exchange(ctx, code, oauth2.VerifierOption(rec.Verifier))
 	if err != nil {
 		h.emit(r.Context(), r.Request, r.sub, EventStepUpFailed, "", "code_exchange")
-		return h.exchangeFailure(err)
+		return h.exchangeFailure(r.Request, err)
 	}
 	rawID, _ := tok.Extra("id_token").(string)
 	if rawID == "" {
-		return h.loginFailure("Sign-in failed", "The sign-in answer was incomplete. Nothing was changed.", errors.New("mfahandler: no id_token in the token response"))
+		return h.loginFailure(r.Request, tSignInFailed, mLoginIncomplete, errors.New("mfahandler: no id_token in the token response"))
 	}
 	idt, err := h.verifier.Verify(ctx, rawID)
 	if err != nil {
 		h.emit(r.Context(), r.Request, r.sub, EventStepUpFailed, "", "id_token_invalid")
-		return h.loginFailure("Sign-in failed", "The sign-in answer could not be verified. Nothing was changed.", err)
+		return h.loginFailure(r.Request, tSignInFailed, mLoginUnverified, err)
 	}
 	var claims struct {
 		Nonce    string `json:"nonce"`
 		AuthTime *int64 `json:"auth_time"`
 	}
 	if err := idt.Claims(&claims); err != nil {
-		return h.loginFailure("Sign-in failed", "The sign-in answer could not be read. Nothing was changed.", err)
+		return h.loginFailure(r.Request, tSignInFailed, mLoginUnreadable, err)
 	}
 	if subtle.ConstantTimeCompare([]byte(claims.Nonce), []byte(rec.Nonce)) != 1 {
 		h.emit(r.Context(), r.Request, r.sub, EventStepUpFailed, "", "nonce_mismatch")
-		return h.loginFailure("Sign-in failed", "The sign-in answer did not match this attempt. Nothing was changed.", errors.New("mfahandler: nonce mismatch"))
+		return h.loginFailure(r.Request, tSignInFailed, mLoginMismatch, errors.New("mfahandler: nonce mismatch"))
 	}
 	if idt.Subject != r.sub {
 		h.emit(r.Context(), r.Request, r.sub, EventSubjectMismatch, "", "step_up_subject_differs")
 		h.logger().Warn("mfahandler: step-up login was for a different user; token discarded")
 		_ = h.drop(w, r.Request, keyToken, keyPending)
-		return &Failure{Status: http.StatusForbidden, Title: "Different account",
-			Message: "You confirmed your identity with a different account than the one you are signed in with. " +
-				"Nothing was changed. Sign in again with the same account.",
-			NextLabel: "Try again", NextURL: h.path("/login?fresh=1")}
+		return h.failure(r.Request, http.StatusForbidden, tDifferentAccount, mLoginDifferent, nil).
+			withNext(h.t(r.Request, lTryAgain), h.path("/login?fresh=1"))
 	}
 	if claims.AuthTime == nil {
-		return h.loginFailure("Sign-in not recent", "Please sign in again to manage your sign-in methods.", errors.New("mfahandler: id_token has no auth_time"))
+		return h.loginFailure(r.Request, tSignInNotRecent, mLoginNotRecent, errors.New("mfahandler: id_token has no auth_time"))
 	}
 	authTime := time.Unix(*claims.AuthTime, 0)
 	if now.Sub(authTime) > h.opts.maxAge+authTimeSkew {
-		return h.loginFailure("Sign-in not recent", "Please sign in again to manage your sign-in methods.", errors.New("mfahandler: auth_time older than max_age"))
+		return h.loginFailure(r.Request, tSignInNotRecent, mLoginNotRecent, errors.New("mfahandler: auth_time older than max_age"))
 	}
 	if granted, _ := tok.Extra("scope").(string); granted != "" {
 		// Auth0 names the granted scopes when they differ from those requested (an API whose
@@ -241,9 +231,8 @@ func (h *Handler) callback(w http.ResponseWriter, r *request) error {
 		}
 		if len(missing) > 0 {
 			h.emit(r.Context(), r.Request, r.sub, EventStepUpFailed, "", "insufficient_scope")
-			return &Failure{Status: http.StatusBadGateway, Title: "Not available right now", Message: msgConfig,
-				Err: fmt.Errorf("mfahandler: the MFA API token was granted %q, without %q; "+
-					"check that no Action or API setting removes the scopes enroll read:authenticators remove:authenticators", limitLen(granted, 200), missing)}
+			return h.configProblem(r.Request, fmt.Errorf("mfahandler: the MFA API token was granted %q, without %q; "+
+				"check that no Action or API setting removes the scopes enroll read:authenticators remove:authenticators", limitLen(granted, 200), missing))
 		}
 	}
 	life := time.Duration(tok.ExpiresIn) * time.Second
@@ -290,23 +279,21 @@ func exchangeError(err error) error {
 // exchangeFailure maps a failed authorization-code exchange to what the user sees: a code that
 // is used, foreign or expired is the request's fault (400), Auth0's rate limit is passed on
 // (429 with Retry-After), a timeout is 504, anything else 502.
-func (h *Handler) exchangeFailure(err error) *Failure {
-	f := &Failure{Status: http.StatusBadGateway, Title: "Sign-in failed",
-		Message:   "The sign-in could not be completed. Nothing was changed. Please try again.",
-		NextLabel: "Try again", NextURL: h.path("/login?fresh=1"), Err: exchangeError(err)}
+func (h *Handler) exchangeFailure(r *http.Request, err error) *Failure {
+	f := h.failure(r, http.StatusBadGateway, tSignInFailed, mLoginFailed, exchangeError(err)).
+		withNext(h.t(r, lTryAgain), h.path("/login?fresh=1"))
 	var re *oauth2.RetrieveError
 	isRE := errors.As(err, &re) && re.Response != nil
 	switch {
 	case isRE && re.Response.StatusCode == http.StatusTooManyRequests:
-		f.Status, f.Title = http.StatusTooManyRequests, "Too many attempts"
-		f.RetryAfter = parseRetryAfter(re.Response.Header.Get("Retry-After"), h.opts.now())
-		f.Message = "There have been too many attempts. Please wait " + waitText(f.RetryAfter) + " and try again. Nothing was changed."
+		retry := parseRetryAfter(re.Response.Header.Get("Retry-After"), h.opts.now())
+		f = h.tooMany(r, retry, f.Err).withNext(f.NextLabel, f.NextURL)
 	case isRE && re.ErrorCode == "invalid_grant":
 		f.Status = http.StatusBadRequest
-		f.Message = "This sign-in answer was already used, has expired or belongs to another attempt. Nothing was changed."
+		f.Message = h.t(r, mLoginCodeUsed)
 	case isTimeout(err):
-		f.Status, f.Title = http.StatusGatewayTimeout, "The sign-in service is slow"
-		f.Message = msgUpstream
+		f.Status, f.Title = http.StatusGatewayTimeout, h.t(r, tServiceSlow)
+		f.Message = h.t(r, mUpstream)
 	}
 	return f
 }
@@ -346,4 +333,10 @@ func (h *Handler) requireToken(r *request, need time.Duration, resume string) (*
 		return nil, &stepUpNeeded{resume: resume, reason: "sign-in not recent"}
 	}
 	return &t, nil
+}
+
+// isTimeout reports a deadline or a client timeout on the way to Auth0.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }

@@ -22,7 +22,7 @@
 //		AppName:       "Example",
 //		StylesheetURL: templ.SafeURL("/account/mfa/static/" + views.StylesheetFile()),
 //		ScriptURL:     templ.SafeURL("/account/mfa/static/" + views.ScriptFile()),
-//		Layout:        v.Layout, // every page, default or replaced, wraps through meta
+//		Layout:        views.DefaultLayout, // every page, default or replaced, wraps through meta
 //	}
 //	page := views.TOTPPage{
 //		Meta:    meta,
@@ -63,9 +63,9 @@
 // meta.HeadExtra inside <head> (the push page's refresh travels there) and should not add an
 // <h1>: each page has exactly one.
 //
-//	v.Layout = func(meta views.PageMeta, body templ.Component) templ.Component {
+//	mfahandler.WithLayout(func(meta views.PageMeta, body templ.Component) templ.Component {
 //		return myapp.Shell(meta.Title, meta.HeadExtra, body)
-//	}
+//	})
 //
 // Hosts whose layout uses { children... } adapt it with ChildrenLayout; html/template hosts can
 // use templ.FromGoHTML and templ.ToGoHTML.

@@ -23,7 +23,7 @@ func ExampleViews_WithDefaults() {
 	meta := views.PageMeta{
 		BasePath: "/account/mfa",
 		Classes:  views.Classes{Button: "btn", ButtonPrimary: "btn-primary"},
-		Layout:   v.Layout,
+		Layout:   views.DefaultLayout,
 	}
 	var b strings.Builder
 	_ = v.Error(views.ErrorPage{

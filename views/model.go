@@ -34,8 +34,9 @@ type PageMeta struct {
 	// HeadExtra is rendered at the end of <head>: the host's additions plus whatever a page
 	// adds with WithHead (the push page's refresh). May be nil.
 	HeadExtra templ.Component
-	// Layout wraps the page body; nil means DefaultLayout. mfahandler sets it from
-	// Views.Layout so that every page func, default or the host's, wraps the same way.
+	// Layout wraps the page body; nil means DefaultLayout. mfahandler sets it from its
+	// WithLayout option (the one place a host sets the layout) so that every page func,
+	// default or the host's, wraps the same way.
 	Layout Layout
 }
 
@@ -340,7 +341,6 @@ type ErrorPage struct {
 // Views is the set of page functions mfahandler renders. Replace any field to use your own
 // component with the same typed model; nil fields are filled by WithDefaults.
 type Views struct {
-	Layout       Layout
 	List         func(ListPage) templ.Component
 	TOTP         func(TOTPPage) templ.Component
 	Phone        func(PhonePage) templ.Component
@@ -352,10 +352,9 @@ type Views struct {
 	Error        func(ErrorPage) templ.Component
 }
 
-// Default returns the default layout and pages.
+// Default returns the default pages.
 func Default() Views {
 	return Views{
-		Layout:       DefaultLayout,
 		List:         List,
 		TOTP:         TOTP,
 		Phone:        Phone,
@@ -371,9 +370,6 @@ func Default() Views {
 // WithDefaults returns v with every nil field set from Default().
 func (v Views) WithDefaults() Views {
 	d := Default()
-	if v.Layout == nil {
-		v.Layout = d.Layout
-	}
 	if v.List == nil {
 		v.List = d.List
 	}

@@ -22,7 +22,7 @@ func TestReplacedPageAndGuard(t *testing.T) {
 	clk := newClock()
 	host := startHost(t, clk,
 		mfahandler.WithViews(views.Views{List: customList}),
-		mfahandler.WithLastFactorGuard(true))
+		mfahandler.WithLastFactorGuard())
 	b := newTab(t)
 
 	b.navigate(host.URL + "/test-signin?sub=" + url.QueryEscape(host.user.ID))

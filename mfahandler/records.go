@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/selfmfa/selfmfa/mfahandler/internal/enroll"
 )
 
 // What the handler keeps in the host's session, each under its own key and JSON-encoded (no
@@ -31,48 +33,12 @@ type loginRecord struct {
 	Created  time.Time `json:"created"`
 }
 
-// pendingRecord is the enrollment in progress. The TOTP secret and the full phone number are
-// here (server-side session only) so the post-redirect-get pages can show them and a resend can
-// re-associate; they never reach a URL, a cookie or a log.
-type pendingRecord struct {
-	ID          string    `json:"id"` // random id of this enrollment, carried in its forms
-	Sub         string    `json:"sub"`
-	Factor      Factor    `json:"factor"`
-	Started     time.Time `json:"started"`
-	Secret      string    `json:"secret,omitempty"`
-	BarcodeURI  string    `json:"barcode_uri,omitempty"`
-	OOBCode     string    `json:"oob_code,omitempty"`
-	Destination string    `json:"destination,omitempty"` // E.164 phone or email address
-	Sends       int       `json:"sends,omitempty"`
-	Failures    int       `json:"failures,omitempty"`
-	// Before lists the user's active authenticators of this factor's kind when the enrollment
-	// started. A confirmation counts only when the list then shows a new active one: a 2xx from
-	// /oauth/token alone is not proof that Auth0 activated this enrollment.
-	Before []string `json:"before,omitempty"`
-	// RecoveryCode is held only between associate and its one display after confirmation.
-	RecoveryCode string `json:"recovery_code,omitempty"`
-	// FirstFactor is set when the user had no real factor when the enrollment started: after it,
-	// the recovery-code page explains when Auth0 sent no code.
-	FirstFactor bool `json:"first_factor,omitempty"`
-	// NoCodeReason says why no recovery code came with this enrollment, from the user's list
-	// when it started: "earlier" (an unfinished setup holds the one code), "disabled" (the
-	// tenant issues none), "" (the user already has an active one: nothing to explain).
-	NoCodeReason string `json:"no_code_reason,omitempty"`
-
-	// ended is set (in memory only) once this request has ended the enrollment: its claim is
-	// then kept as the mark that it is over.
-	ended bool
-}
-
-// recoveryRecord holds a recovery code from confirmation until its single display.
-type recoveryRecord struct {
-	// ID names this display: the limiter claim "recovery:{ID}" makes it single-use even when a
-	// concurrent request writes back an older copy of the session.
-	ID     string `json:"id,omitempty"`
+// heldRecord keeps the recovery code of an enrollment that ended unconfirmed until the next
+// one is confirmed (Auth0 activates the pending code then, and sends it no more).
+type heldRecord struct {
 	Sub    string `json:"sub"`
 	Code   string `json:"code"`
-	Issued bool   `json:"issued"`           // false: Auth0 sent none, the page explains why
-	Reason string `json:"reason,omitempty"` // why none was sent: pendingRecord.NoCodeReason
+	Issued bool   `json:"issued"`
 }
 
 // signOutOffer is the offer to sign out the user's other sessions after a change of factors.
@@ -140,8 +106,9 @@ func (h *Handler) drop(w http.ResponseWriter, r *http.Request, keys ...string) e
 	return errors.Join(errs...)
 }
 
-func (h *Handler) flash(w http.ResponseWriter, r *http.Request, kind, msg string) error {
-	return h.save(w, r, keyFlash, flashRecord{Kind: kind, Message: msg})
+// flash keeps the sentence id (in the request's language) for the next page.
+func (h *Handler) flash(w http.ResponseWriter, r *http.Request, kind string, id msgID, args ...arg) error {
+	return h.save(w, r, keyFlash, flashRecord{Kind: kind, Message: h.t(r, id, args...)})
 }
 
 // takeFlash reads and deletes the one-shot message.
@@ -155,3 +122,71 @@ func (h *Handler) takeFlash(w http.ResponseWriter, r *http.Request) (flashRecord
 	}
 	return f, h.drop(w, r, keyFlash)
 }
+
+// records is enroll.Records on the host's session, for one request.
+type records struct {
+	h   *Handler
+	w   http.ResponseWriter
+	r   *http.Request
+	sub string
+}
+
+var _ enroll.Records = records{}
+
+func (h *Handler) records(w http.ResponseWriter, r *http.Request, sub string) records {
+	return records{h: h, w: w, r: r, sub: sub}
+}
+
+func (s records) Pending() (*enroll.Pending, error) {
+	var p enroll.Pending
+	if err := s.h.load(s.r, keyPending, &p); err != nil {
+		if errors.Is(err, errNoRecord) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	if p.Sub != s.sub {
+		return nil, nil
+	}
+	return &p, nil
+}
+
+func (s records) SavePending(p *enroll.Pending) error { return s.h.save(s.w, s.r, keyPending, p) }
+func (s records) DropPending() error                  { return s.h.drop(s.w, s.r, keyPending) }
+
+func (s records) HeldRecovery() (string, error) {
+	var held heldRecord
+	if err := s.h.load(s.r, keyRecoveryHeld, &held); err != nil {
+		if errors.Is(err, errNoRecord) {
+			return "", nil
+		}
+		return "", err
+	}
+	if held.Sub != s.sub {
+		return "", nil
+	}
+	return held.Code, nil
+}
+
+func (s records) HoldRecovery(code string) error {
+	return s.h.save(s.w, s.r, keyRecoveryHeld, heldRecord{Sub: s.sub, Code: code, Issued: true})
+}
+
+func (s records) DropHeldRecovery() error { return s.h.drop(s.w, s.r, keyRecoveryHeld) }
+
+func (s records) RecoveryDisplay() (*enroll.RecoveryDisplay, error) {
+	var d enroll.RecoveryDisplay
+	if err := s.h.load(s.r, keyRecovery, &d); err != nil {
+		if errors.Is(err, errNoRecord) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return &d, nil
+}
+
+func (s records) SaveRecoveryDisplay(d enroll.RecoveryDisplay) error {
+	return s.h.save(s.w, s.r, keyRecovery, d)
+}
+
+func (s records) DropRecoveryDisplay() error { return s.h.drop(s.w, s.r, keyRecovery) }

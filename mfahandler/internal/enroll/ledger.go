@@ -1,0 +1,178 @@
+package enroll
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/selfmfa/selfmfa/limiter"
+)
+
+// Ledger is the one place for single-use and "already ended" state, and for attempt budgets:
+// every limiter key the handler uses is built here. It lives in the limiter, not the session,
+// because concurrent requests of one session write the session back last-writer-wins (scs):
+// a copy of the session that comes back late must not confirm, poll or show anything twice.
+type Ledger struct {
+	lim limiter.Limiter
+}
+
+// NewLedger returns a ledger on lim.
+func NewLedger(lim limiter.Limiter) *Ledger { return &Ledger{lim: lim} }
+
+// Lifetimes of the ledger's marks.
+const (
+	// userLockTTL bounds how long one request holds a user's lock.
+	userLockTTL = 30 * time.Second
+	// endedTTL: an enrollment's "ended" mark lasts as long as any copy of it could still be
+	// submitted (two enrollment lifetimes).
+	endedTTL = 2 * PendingTTL
+	// shownTTL: a recovery code's "shown" mark lasts as long as a copy of the session holding
+	// its display record could come back.
+	shownTTL = 24 * time.Hour
+	// removedTTL: a removal is remembered for a while, so a double submit or a second tab is
+	// told "already removed" instead of raising an access_denied event for the user's own id.
+	removedTTL = 30 * time.Minute
+	// pushSlowDownPause is how long polling pauses after a slow_down answer: three intervals.
+	pushSlowDownPause = 3 * PushPollInterval
+)
+
+// ErrBusy is returned by LockUser when another request holds the user's lock.
+var ErrBusy = errors.New("enroll: another change to this user's factors is in progress")
+
+// LockUser serialises changes of one user's factors across sessions, tabs and instances. The
+// error is ErrBusy, or the limiter's failure.
+func (l *Ledger) LockUser(ctx context.Context, sub string) (unlock func(), err error) {
+	unlock, err = l.lim.Lock(ctx, "lock:"+sub, userLockTTL)
+	if errors.Is(err, limiter.ErrLocked) {
+		return nil, ErrBusy
+	}
+	return unlock, err
+}
+
+// Lock waiting: LockUserWait tries lockWaitTries times, lockWaitStep apart (about 3 s).
+const (
+	lockWaitTries = 30
+	lockWaitStep  = 100 * time.Millisecond
+)
+
+// LockUserWait is LockUser for a step the user expects to just work (cancel): it waits a
+// little for a concurrent poll or confirmation of the same user to finish.
+func (l *Ledger) LockUserWait(ctx context.Context, sub string) (func(), error) {
+	for i := 0; ; i++ {
+		unlock, err := l.LockUser(ctx, sub)
+		if err == nil || i == lockWaitTries || !errors.Is(err, ErrBusy) {
+			return unlock, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(lockWaitStep):
+		}
+	}
+}
+
+func endedKey(enrollmentID string) string { return "enrollment:" + enrollmentID }
+
+// Claim takes the single-use claim on finishing enrollment id (confirming, polling it to
+// success, cancelling it). claimed is false when the enrollment already ended. release(keep)
+// gives the claim back unless keep: keep it when the enrollment ended here, so that it stays
+// the mark that it is over.
+func (l *Ledger) Claim(ctx context.Context, id string) (release func(keep bool), claimed bool, err error) {
+	_, created, err := l.lim.SetOnce(ctx, endedKey(id), nil, endedTTL)
+	if err != nil || !created {
+		return nil, false, err
+	}
+	return func(keep bool) {
+		if !keep {
+			_ = l.lim.Delete(context.WithoutCancel(ctx), endedKey(id))
+		}
+	}, true, nil
+}
+
+// MarkEnded records that enrollment id is over, so a stale copy of the session that brings
+// it back can neither confirm nor poll it to success.
+func (l *Ledger) MarkEnded(ctx context.Context, id string) error {
+	_, _, err := l.lim.SetOnce(ctx, endedKey(id), nil, endedTTL)
+	return err
+}
+
+// IsEnded reports whether enrollment id was confirmed, cancelled or replaced.
+func (l *Ledger) IsEnded(ctx context.Context, id string) (bool, error) {
+	_, ok, err := l.lim.Get(ctx, endedKey(id))
+	return ok, err
+}
+
+func shownKey(displayID string) string { return "recovery:" + displayID }
+
+// ShowOnce takes the single display of recovery display id; first is false when it was
+// already shown.
+func (l *Ledger) ShowOnce(ctx context.Context, displayID string) (first bool, err error) {
+	_, first, err = l.lim.SetOnce(ctx, shownKey(displayID), nil, shownTTL)
+	return first, err
+}
+
+// Unshow gives the display back (the page could not be sent after all).
+func (l *Ledger) Unshow(ctx context.Context, displayID string) error {
+	return l.lim.Delete(context.WithoutCancel(ctx), shownKey(displayID))
+}
+
+func removedKey(sub, id string) string { return "removed:" + sub + ":" + id }
+
+// MarkRemoved remembers that sub removed authenticator id.
+func (l *Ledger) MarkRemoved(ctx context.Context, sub, id string) error {
+	_, _, err := l.lim.SetOnce(context.WithoutCancel(ctx), removedKey(sub, id), nil, removedTTL)
+	return err
+}
+
+// WasRemoved reports whether sub removed authenticator id in the last removedTTL.
+func (l *Ledger) WasRemoved(ctx context.Context, sub, id string) (bool, error) {
+	_, ok, err := l.lim.Get(ctx, removedKey(sub, id))
+	return ok, err
+}
+
+func pushKey(enrollmentID string) string { return "push:" + enrollmentID }
+
+// pushPollRule allows one poll of a push enrollment per PushPollInterval.
+func pushPollRule() limiter.Rule {
+	return limiter.Rule{Name: "push_poll", Burst: 1, Refill: PushPollInterval}
+}
+
+// PollDue reports whether push enrollment id may be polled now: not within PushPollInterval
+// of the last poll, and not during a back-off after slow_down. A poll that is due spends the
+// interval.
+func (l *Ledger) PollDue(ctx context.Context, id string) (bool, error) {
+	if _, backingOff, err := l.lim.Get(ctx, "push_slow_down:"+id); err != nil || backingOff {
+		return false, err
+	}
+	d, err := l.lim.Take(ctx, pushKey(id), pushPollRule())
+	return d.Allowed, err
+}
+
+// BackOff pauses polling of push enrollment id after Auth0 answered slow_down.
+func (l *Ledger) BackOff(ctx context.Context, id string) error {
+	_, _, err := l.lim.SetOnce(ctx, "push_slow_down:"+id, nil, pushSlowDownPause)
+	return err
+}
+
+// Spend takes one attempt of rule for sub.
+func (l *Ledger) Spend(ctx context.Context, rule limiter.Rule, sub string) (limiter.Decision, error) {
+	return l.lim.Take(ctx, rule.Name+":"+sub, rule)
+}
+
+// Forgive refills sub's bucket of rule (a code that works starts the code budget afresh).
+func (l *Ledger) Forgive(ctx context.Context, rule limiter.Rule, sub string) error {
+	return l.lim.Reset(context.WithoutCancel(ctx), rule.Name+":"+sub, rule)
+}
+
+// crossOriginEventRule bounds access_denied events for refused cross-origin requests: 60 at
+// once per user, then one a minute.
+func crossOriginEventRule() limiter.Rule {
+	return limiter.Rule{Name: "cross_origin_events", Burst: 60, Refill: time.Minute}
+}
+
+// CrossOriginEventDue reports whether a refused cross-origin request of sub may raise an
+// event, so a hostile page cannot flood the host's audit trail (or the user's notifications).
+func (l *Ledger) CrossOriginEventDue(ctx context.Context, sub string) bool {
+	d, err := l.lim.Take(ctx, "xorigin:"+sub, crossOriginEventRule())
+	return err == nil && d.Allowed
+}

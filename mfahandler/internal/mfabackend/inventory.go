@@ -1,0 +1,100 @@
+package mfabackend
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/selfmfa/selfmfa/mfaapi"
+	"github.com/selfmfa/selfmfa/mfahandler/internal/enroll"
+)
+
+// Inventory groups an MFA API list as a person thinks of it: an SMS and a voice authenticator
+// of one number are one phone; a push and its companion OTP are one device. Pending
+// (active:false) authenticators are listed in All but never as methods.
+func Inventory(list []mfaapi.Authenticator) *enroll.Inventory {
+	inv := &enroll.Inventory{}
+	pushSuffixes := map[string]bool{}       // of every push, active or pending
+	activePushSuffixes := map[string]bool{} // of active pushes
+	for _, a := range list {
+		if a.Kind() == mfaapi.KindPush {
+			pushSuffixes[suffix(a.ID)] = true
+			if a.Active {
+				activePushSuffixes[suffix(a.ID)] = true
+			}
+		}
+	}
+	for _, a := range list {
+		k := a.Kind()
+		inv.All = append(inv.All, enroll.Authenticator{
+			ID: a.ID, Kind: string(k), Active: a.Active, PairKey: a.PairKey(),
+			Companion: k == mfaapi.KindTOTP && pushSuffixes[suffix(a.ID)],
+		})
+	}
+	byKey := map[string]*enroll.Method{}
+	var order []string
+	add := func(group, key string, a mfaapi.Authenticator) *enroll.Method {
+		m, ok := byKey[key]
+		if !ok {
+			m = &enroll.Method{Group: group}
+			byKey[key] = m
+			order = append(order, key)
+		}
+		m.IDs = append(m.IDs, a.ID)
+		if a.Name != "" && m.Name == "" {
+			m.Name = a.Name
+		}
+		if a.CreatedAt != nil && (m.CreatedAt == nil || a.CreatedAt.Before(*m.CreatedAt)) {
+			t := *a.CreatedAt
+			m.CreatedAt = &t
+		}
+		if a.LastAuth != nil && (m.LastUsed == nil || a.LastAuth.After(*m.LastUsed)) {
+			t := *a.LastAuth
+			m.LastUsed = &t
+		}
+		return m
+	}
+	for _, a := range list {
+		if !a.Active {
+			continue
+		}
+		sfx := suffix(a.ID)
+		switch k := a.Kind(); k {
+		case mfaapi.KindRecoveryCode:
+			inv.RecoveryActive = true
+		case mfaapi.KindSMS, mfaapi.KindVoice:
+			m := add("phone", "phone:"+sfx, a)
+			m.Channels = append(m.Channels, string(k))
+		case mfaapi.KindPush:
+			add("push", "push:"+sfx, a)
+		case mfaapi.KindTOTP:
+			if activePushSuffixes[sfx] {
+				add("push", "push:"+sfx, a) // the companion OTP of a push enrollment
+			} else {
+				add("totp", "totp:"+sfx, a)
+			}
+		case mfaapi.KindEmail:
+			add("email", "email:"+sfx, a)
+		}
+	}
+	rank := map[string]int{"totp": 0, "push": 1, "phone": 2, "email": 3}
+	for _, key := range order {
+		m := byKey[key]
+		sort.Strings(m.Channels)
+		inv.Methods = append(inv.Methods, *m)
+	}
+	sort.SliceStable(inv.Methods, func(i, j int) bool {
+		a, b := inv.Methods[i], inv.Methods[j]
+		if rank[a.Group] != rank[b.Group] {
+			return rank[a.Group] < rank[b.Group]
+		}
+		return a.IDs[0] < b.IDs[0]
+	})
+	return inv
+}
+
+func suffix(id string) string {
+	if i := strings.IndexByte(id, '|'); i >= 0 {
+		return id[i+1:]
+	}
+	return id
+}

@@ -1,0 +1,42 @@
+package mfahandler
+
+import (
+	"bytes"
+	"net/http"
+
+	"github.com/selfmfa/selfmfa/mfahandler/internal/enroll"
+)
+
+// recoveryPage shows the recovery code exactly once: GET {base}/recovery-code. The code is
+// deleted from the session as it is displayed, so reload and back show it no more.
+func (h *Handler) recoveryPage(w http.ResponseWriter, r *request) error {
+	if isPrefetch(r.Request) {
+		return refusePrefetch(w) // a prefetch must not use up the single display
+	}
+	var page *bytes.Buffer
+	tx := h.tx(w, r)
+	res := tx.TakeRecoveryCode(func(d enroll.RecoveryDisplay) error {
+		// Rendered before anything is used up: a failing or panicking view leaves the code.
+		var err error
+		page, err = prepare(r.Request, h.recoveryComponent(r, d))
+		return err
+	})
+	if res.Outcome != enroll.RecoveryShown {
+		return h.answer(w, r, res)
+	}
+	if err := writePage(w, r.Request, http.StatusOK, page); err != nil {
+		tx.GiveBackRecoveryCode(res.Recovery)
+		return err
+	}
+	return nil
+}
+
+// recoveryAck is the "I have saved it" step: POST {base}/recovery-code.
+func (h *Handler) recoveryAck(w http.ResponseWriter, r *request) error {
+	if formValue(r, "saved") != "yes" {
+		_ = h.flash(w, r.Request, "info", mReadyUnsaved)
+		return seeOther(w, h.path("/"))
+	}
+	_ = h.flash(w, r.Request, "success", mReady)
+	return seeOther(w, h.path("/"))
+}

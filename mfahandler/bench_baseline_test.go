@@ -36,6 +36,7 @@ type baselineHandler struct {
 	mux          *http.ServeMux
 	listTmpl     *template.Template
 	enrollTmpl   *template.Template
+	markupTmpl   *template.Template // selfmfa's exact list markup (bench_markup_test.go)
 	base         string           // where it is mounted, e.g. "/baseline"; also its session keys' prefix
 	qr           bool             // draw the QR code on the enrollment page (as selfmfa does)
 	now          func() time.Time // the benchmark's clock, shared with the tenant
@@ -56,9 +57,11 @@ func newBaselineHandler(c baselineConfig, base string, qr bool) *baselineHandler
 		// The paths are written into the templates' text, as a hand-written page would have them.
 		listTmpl:   template.Must(template.New("list").Parse(strings.ReplaceAll(baselineListHTML, "@BASE@", base))),
 		enrollTmpl: template.Must(template.New("enroll").Parse(strings.ReplaceAll(baselineEnrollHTML, "@BASE@", base))),
+		markupTmpl: template.Must(template.New("markup").Parse(strings.ReplaceAll(baselineMarkupListHTML, "@BASE@", base))),
 	}
 	m := http.NewServeMux()
 	m.HandleFunc("GET "+base+"/{$}", b.list)
+	m.HandleFunc("GET "+base+"/same-markup/{$}", b.listMarkup)
 	m.HandleFunc("POST "+base+"/enroll", b.enrollStart)
 	m.HandleFunc("GET "+base+"/enroll", b.enrollPage)
 	m.HandleFunc("POST "+base+"/confirm", b.confirm)

@@ -37,9 +37,9 @@ type baselineHandler struct {
 	listTmpl     *template.Template
 	enrollTmpl   *template.Template
 	markupTmpl   *template.Template // selfmfa's exact list markup (bench_markup_test.go)
-	base         string           // where it is mounted, e.g. "/baseline"; also its session keys' prefix
-	qr           bool             // draw the QR code on the enrollment page (as selfmfa does)
-	now          func() time.Time // the benchmark's clock, shared with the tenant
+	base         string             // where it is mounted, e.g. "/baseline"; also its session keys' prefix
+	qr           bool               // draw the QR code on the enrollment page (as selfmfa does)
+	now          func() time.Time   // the benchmark's clock, shared with the tenant
 }
 
 // baselineConfig is what the baseline shares with selfmfa in the benchmark stack.

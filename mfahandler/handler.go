@@ -101,7 +101,7 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 		}
 	}
 	if o.httpClient == nil {
-		o.httpClient = defaultHTTPClient()
+		o.httpClient = DefaultHTTPClient()
 	}
 	// Never follow a redirect from Auth0's endpoints: x/oauth2 would re-POST the client secret,
 	// the authorization code and the PKCE verifier to wherever it points. A copy, so the host's

@@ -146,8 +146,8 @@ func WithContentSecurityPolicy(csp string) Option { return func(o *options) { o.
 // WithLogger sets the logger (default: slog.Default()). Secrets never reach it.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
-// WithHTTPClient sets the client for every call to Auth0 (default: an 8-second timeout per
-// call). The handler uses a copy that never follows redirects.
+// WithHTTPClient sets the client for every call to Auth0 (default: DefaultHTTPClient()). The
+// handler uses a copy that never follows redirects.
 func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.httpClient = c } }
 
 // WithClock sets the clock used for token expiry, recency and limits (tests).

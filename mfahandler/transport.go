@@ -18,9 +18,11 @@ const (
 	idleConnTimeout     = 90 * time.Second
 )
 
-// defaultHTTPClient is the client used when the host passes none: a per-call timeout, a pool
-// sized for one busy upstream host, and bounded dial, TLS and header waits.
-func defaultHTTPClient() *http.Client {
+// DefaultHTTPClient returns a new client of the kind New uses when WithHTTPClient is not given:
+// an 8-second timeout per call, a connection pool sized for one busy upstream host (the tenant)
+// instead of Go's default 2 idle connections per host, and bounded dial, TLS and header waits.
+// Start from it when you need your own (a proxy, a custom root CA).
+func DefaultHTTPClient() *http.Client {
 	t := &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
 		DialContext: (&net.Dialer{

@@ -129,7 +129,12 @@ func benchLimits() mfahandler.Limits {
 	return l
 }
 
-func newBenchStack(tb testing.TB) *benchStack {
+func newBenchStack(tb testing.TB) *benchStack { return newBenchStackWith(tb, nil) }
+
+// newBenchStackWith is newBenchStack whose handler and baselines reach the tenant through the
+// clients upstream returns (one for the handler, one for the baselines; nil: in process, no
+// sockets).
+func newBenchStackWith(tb testing.TB, upstream func(handler bool) *http.Client) *benchStack {
 	tb.Helper()
 	clk := &benchClock{now: time.Now().UTC().Truncate(time.Second)}
 	quiet := slog.New(slog.DiscardHandler)
@@ -157,6 +162,10 @@ func newBenchStack(tb testing.TB) *benchStack {
 
 	rt := &inProcess{tenantHost: emu.Domain()}
 	hc := &http.Client{Timeout: 5 * time.Second, Transport: rt}
+	baseHC := hc
+	if upstream != nil {
+		hc, baseHC = upstream(true), upstream(false)
+	}
 	sm := scs.New()
 	sm.Cookie.Name = "session"
 	mux := http.NewServeMux()
@@ -192,7 +201,7 @@ func newBenchStack(tb testing.TB) *benchStack {
 		tb.Fatal(err)
 	}
 	mux.Handle(h.Pattern(), h)
-	bc := baselineConfig{sm: sm, hc: hc, now: clk.Now, tenant: emu.URL(), clientID: emu.ClientID(), clientSecret: emu.ClientSecret()}
+	bc := baselineConfig{sm: sm, hc: baseHC, now: clk.Now, tenant: emu.URL(), clientID: emu.ClientID(), clientSecret: emu.ClientSecret()}
 	mux.Handle("/baseline/", newBaselineHandler(bc, "/baseline", true))
 	mux.Handle("/baseline-noqr/", newBaselineHandler(bc, "/baseline-noqr", false))
 	app := sm.LoadAndSave(mux)

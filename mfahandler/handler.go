@@ -150,9 +150,13 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 		return nil, fmt.Errorf("mfahandler: %w", err)
 	}
 	h.api = api
+	ledger, err := enroll.NewLedger(o.limiter, []byte(cfg.ClientSecret))
+	if err != nil {
+		return nil, fmt.Errorf("mfahandler: %w", err)
+	}
 	h.svc = &enroll.Service{
 		Backend: mfabackend.New(api, func(err error) bool { return errors.Is(err, errCircuitOpen) }),
-		Ledger:  enroll.NewLedger(o.limiter),
+		Ledger:  ledger,
 		Limits: enroll.Limits{CodesPerEnrollment: o.limits.CodesPerEnrollment, Codes: o.limits.Codes,
 			Sends: o.limits.Sends, Enrollments: o.limits.Enrollments},
 		Now:             o.now,
@@ -296,7 +300,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if !isSafeMethod(r.Method) {
 		if h.opts.cop != nil {
-			if err := h.opts.cop.Check(r); err != nil {
+			if err := h.crossOriginCheck(r); err != nil {
 				h.logger().Warn("mfahandler: cross-origin request refused", "method", r.Method, "path", p)
 				if sub, ok := h.cfg.CurrentUser(r); ok && sub != "" {
 					// For the host's audit trail: someone tried to act for this user from another

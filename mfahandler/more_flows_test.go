@@ -305,7 +305,12 @@ func TestRecoveryCodeExplanations(t *testing.T) {
 		b.stepUp()
 		setup, secret := startTOTP(t, b)
 		p := b.submitForm(setup, setup.formTo(t, "/enroll/confirm"), url.Values{"code": {totpCode(t, secret, e.clock.Now())}})
-		mustContain(t, p, "No recovery code was issued", "earlier setup")
+		// The code Auth0 gave the abandoned setup is held for the user, not the session: the
+		// factor that activates it shows it.
+		if recoveryCodeOn(p) == "" {
+			t.Fatalf("the recovery code of the abandoned setup was not shown:\n%s", p.body)
+		}
+		mustNotContain(t, p, "No recovery code was issued")
 	})
 	t.Run("active code already", func(t *testing.T) {
 		t.Parallel()
@@ -403,10 +408,11 @@ func TestDoubleSubmitConfirm(t *testing.T) {
 	replay.setCookie(stale)
 	mark := e.up.mark()
 	p := replay.post(e.app.URL+"/account/mfa/enroll/confirm", v)
-	if p.status != http.StatusSeeOther || p.header.Get("Location") != "/account/mfa/" {
-		t.Fatalf("stale replay: %d %q, want 303 to the list", p.status, p.header.Get("Location"))
+	// The stale copy is a session that was renewed away: its token is dead, so it can do
+	// nothing without a new step-up.
+	if p.status != http.StatusSeeOther || !e.isAuthorize(p.location(t)) {
+		t.Fatalf("stale replay: %d %q, want 303 to a new step-up", p.status, p.header.Get("Location"))
 	}
-	mustContain(t, replay.follow(p), "already ended")
 	if n := e.up.count(mark, http.MethodPost, "/oauth/token"); n != 0 {
 		t.Errorf("the replay reached the token endpoint %d times", n)
 	}

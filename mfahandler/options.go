@@ -91,6 +91,7 @@ type options struct {
 	noSessionRenewal bool
 	signOutOthers    func(r *http.Request, sub string) (int, error)
 	noBreaker        bool
+	requestTimeout   time.Duration
 }
 
 func defaultOptions() *options {
@@ -101,6 +102,9 @@ func defaultOptions() *options {
 		limits:    DefaultLimits(),
 		maxAge:    10 * time.Minute,
 		keyPrefix: "mfa.",
+		// requestTimeout: one deadline for every upstream call of a request, so a hanging
+		// tenant cannot hold a page for two or three per-call timeouts in a row.
+		requestTimeout: 10 * time.Second,
 	}
 }
 
@@ -235,6 +239,17 @@ func WithSignOutOtherSessions(fn func(r *http.Request, sub string) (int, error))
 // 5 calls without an answer or with a 5xx within 30 seconds, calls fail at once for 30 seconds,
 // then one trial call decides). Turn it off only if your HTTP client already has one.
 func WithoutCircuitBreaker() Option { return func(o *options) { o.noBreaker = true } }
+
+// WithRequestTimeout bounds how long one request may wait for Auth0 in all (default 10 s): every
+// call the request makes shares this one deadline, on top of each call's own timeout. When it
+// runs out after Auth0 may have acted, the page says to check rather than that nothing changed.
+func WithRequestTimeout(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.requestTimeout = d
+		}
+	}
+}
 
 // WithSessionKeyPrefix changes the prefix of selfmfa's session keys (default "mfa.").
 func WithSessionKeyPrefix(p string) Option { return func(o *options) { o.keyPrefix = p } }

@@ -25,6 +25,9 @@ func (h *Handler) tx(w http.ResponseWriter, r *request) *enroll.Tx {
 			if h.load(r.Request, keyToken, &tok) != nil || tok.Sub != r.sub || !tok.Expiry.After(h.opts.now()) {
 				return ""
 			}
+			if revoked, err := h.revoked(r.Request, tok); err != nil || revoked {
+				return ""
+			}
 			return tok.AccessToken
 		})
 	r.closers = append(r.closers, tx.Close)
@@ -137,6 +140,8 @@ func (h *Handler) answer(w http.ResponseWriter, r *request, res enroll.Result) e
 
 	case enroll.NoRecovery:
 		return seeOther(w, h.path("/"))
+	case enroll.RecoveryPending:
+		return seeOther(w, h.path("/recovery-code"))
 
 	case enroll.NotListed:
 		return h.failure(r.Request, http.StatusNotFound, tUnknownMethod, mUnknownNothing, nil)

@@ -2,6 +2,7 @@ package mfahandler
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -63,14 +64,17 @@ func (h *Handler) page(fn pageFunc) http.Handler {
 				return
 			}
 		}
-		req := &request{Request: r, sub: sub}
+		// One deadline for every upstream call of this request (WithRequestTimeout).
+		ctx, cancel := context.WithTimeout(r.Context(), h.opts.requestTimeout)
+		defer cancel()
+		req := &request{Request: r.WithContext(ctx), sub: sub}
 		defer func() {
 			for _, c := range req.closers {
 				c()
 			}
 		}()
 		if err := fn(w, req); err != nil {
-			h.fail(w, r, err)
+			h.fail(w, req.Request, err)
 		}
 	})
 }
@@ -124,7 +128,8 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c t
 // prepare renders c into a buffer: a failing (or panicking) view changes nothing yet.
 func prepare(r *http.Request, c templ.Component) (*bytes.Buffer, error) {
 	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	// Without the request's deadline: a page that explains a timeout must still render.
+	if err := c.Render(context.WithoutCancel(r.Context()), &buf); err != nil {
 		return nil, fmt.Errorf("mfahandler: rendering page: %w", err)
 	}
 	return &buf, nil
@@ -202,4 +207,12 @@ func limitLen(s string, n int) string {
 		return s[:n]
 	}
 	return s
+}
+
+// headOnly answers a HEAD of a page whose GET uses something up (a single display, a step of
+// the lifecycle): the headers of an HTML page, and nothing done.
+func headOnly(w http.ResponseWriter) error {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	return nil
 }

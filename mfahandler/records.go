@@ -21,6 +21,11 @@ type tokenRecord struct {
 	Expiry      time.Time `json:"exp"`
 	AuthTime    time.Time `json:"auth_time"`
 	Obtained    time.Time `json:"obtained,omitzero"` // when the step-up stored it
+	// Gen names this copy of the session's privileges. It changes whenever the session id is
+	// renewed (step-up, a factor added or removed), and the old one is revoked in the ledger:
+	// a copy of the session that a late request writes back under the old id keeps the old
+	// Gen, so its token opens nothing.
+	Gen string `json:"gen,omitempty"`
 }
 
 // loginRecord is one step-up login transaction.
@@ -31,14 +36,8 @@ type loginRecord struct {
 	Sub      string    `json:"sub"`    // the host user who started it
 	Resume   string    `json:"resume"` // a path under the base path
 	Created  time.Time `json:"created"`
-}
-
-// heldRecord keeps the recovery code of an enrollment that ended unconfirmed until the next
-// one is confirmed (Auth0 activates the pending code then, and sends it no more).
-type heldRecord struct {
-	Sub    string `json:"sub"`
-	Code   string `json:"code"`
-	Issued bool   `json:"issued"`
+	// CrossSite: another site started it; it never pushes out one of the user's own.
+	CrossSite bool `json:"cross_site,omitempty"`
 }
 
 // signOutOffer is the offer to sign out the user's other sessions after a change of factors.
@@ -56,15 +55,11 @@ type flashRecord struct {
 }
 
 const (
-	keyToken    = "tok"
-	keyLogin    = "login"
-	keyPending  = "pending"
-	keyRecovery = "recovery"
-	keySignOut  = "signout_offer"
-	// keyRecoveryHeld keeps the recovery code of a cancelled enrollment until the next one is
-	// confirmed (Auth0 activates the pending code then, and sends it no more).
-	keyRecoveryHeld = "recovery_held"
-	keyFlash        = "flash"
+	keyToken   = "tok"
+	keyLogin   = "login"
+	keyPending = "pending"
+	keySignOut = "signout_offer"
+	keyFlash   = "flash"
 )
 
 var errNoRecord = errors.New("mfahandler: no record")
@@ -153,40 +148,3 @@ func (s records) Pending() (*enroll.Pending, error) {
 
 func (s records) SavePending(p *enroll.Pending) error { return s.h.save(s.w, s.r, keyPending, p) }
 func (s records) DropPending() error                  { return s.h.drop(s.w, s.r, keyPending) }
-
-func (s records) HeldRecovery() (string, error) {
-	var held heldRecord
-	if err := s.h.load(s.r, keyRecoveryHeld, &held); err != nil {
-		if errors.Is(err, errNoRecord) {
-			return "", nil
-		}
-		return "", err
-	}
-	if held.Sub != s.sub {
-		return "", nil
-	}
-	return held.Code, nil
-}
-
-func (s records) HoldRecovery(code string) error {
-	return s.h.save(s.w, s.r, keyRecoveryHeld, heldRecord{Sub: s.sub, Code: code, Issued: true})
-}
-
-func (s records) DropHeldRecovery() error { return s.h.drop(s.w, s.r, keyRecoveryHeld) }
-
-func (s records) RecoveryDisplay() (*enroll.RecoveryDisplay, error) {
-	var d enroll.RecoveryDisplay
-	if err := s.h.load(s.r, keyRecovery, &d); err != nil {
-		if errors.Is(err, errNoRecord) {
-			return nil, nil
-		}
-		return nil, err
-	}
-	return &d, nil
-}
-
-func (s records) SaveRecoveryDisplay(d enroll.RecoveryDisplay) error {
-	return s.h.save(s.w, s.r, keyRecovery, d)
-}
-
-func (s records) DropRecoveryDisplay() error { return s.h.drop(s.w, s.r, keyRecovery) }

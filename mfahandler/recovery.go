@@ -13,6 +13,14 @@ func (h *Handler) recoveryPage(w http.ResponseWriter, r *request) error {
 	if isPrefetch(r.Request) {
 		return refusePrefetch(w) // a prefetch must not use up the single display
 	}
+	if r.Method == http.MethodHead {
+		return headOnly(w) // a HEAD must not use up the single display
+	}
+	// The code is the user's, not the session's: only a session that passed the step-up (and
+	// was not renewed away) may show it.
+	if _, err := h.requireToken(r, 0, h.path("/recovery-code")); err != nil {
+		return err
+	}
 	var page *bytes.Buffer
 	tx := h.tx(w, r)
 	res := tx.TakeRecoveryCode(func(d enroll.RecoveryDisplay) error {

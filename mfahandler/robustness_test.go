@@ -616,24 +616,6 @@ func TestStoreCorruptedValues(t *testing.T) {
 				}
 			}
 		}},
-		{"recovery code, recovery page", "mfa.recovery", func(t *testing.T, e *env, b *browser) func() {
-			b.stepUp()
-			setup, secret := startTOTP(t, b)
-			c := rbPostForm(t, b, setup, setup.formTo(t, "/enroll/confirm"), url.Values{"code": {totpCode(t, secret, e.clock.Now())}})
-			if c.status != http.StatusSeeOther || c.header.Get("Location") != base+"recovery-code" {
-				t.Fatalf("confirm: %d %q", c.status, c.header.Get("Location"))
-			}
-			return func() {
-				p := b.open(base + "recovery-code")
-				rbNo5xx(t, "recovery page with a corrupted record", p)
-				if p.url.Path != base || p.status != http.StatusOK {
-					t.Fatalf("recovery page with a corrupted record: %d %s, want the list", p.status, p.url)
-				}
-				if n := len(activeIDs(e, bob, "totp|")); n != 1 {
-					t.Fatalf("%d active authenticator apps, want 1", n)
-				}
-			}
-		}},
 		{"step-up transaction, callback", "mfa.login", func(t *testing.T, e *env, b *browser) func() {
 			p := b.get(e.app.URL + base)
 			if p.status != http.StatusSeeOther || !e.isAuthorize(p.location(t)) {

@@ -1,6 +1,7 @@
 package mfahandler
 
 import (
+	"crypto/rand"
 	"net/http"
 	"strconv"
 	"time"
@@ -77,10 +78,29 @@ func (h *Handler) signOutOthers(w http.ResponseWriter, r *request) error {
 	return seeOther(w, h.path("/"))
 }
 
-// renew rotates the session identifier after a privilege change (step-up login, a factor
-// added or removed). Config validation requires a session.Renewer unless the host opted out
-// with WithoutSessionRenewal.
+// renew rotates the session identifier after a privilege change (a factor added or removed):
+// the token's generation changes and the old one is revoked first, so a copy of the session
+// written back under the old identifier by a request still in flight stays dead. Config
+// validation requires a session.Renewer unless the host opted out with WithoutSessionRenewal.
 func (h *Handler) renew(w http.ResponseWriter, r *request) error {
+	var t tokenRecord
+	if err := h.load(r.Request, keyToken, &t); err == nil && t.Sub == r.sub {
+		old := t.Gen
+		t.Gen = rand.Text()
+		if err := h.save(w, r.Request, keyToken, t); err != nil {
+			return err
+		}
+		if old != "" {
+			if err := h.svc.Ledger.Revoke(r.Context(), old); err != nil {
+				return err
+			}
+		}
+	}
+	return h.renewID(w, r)
+}
+
+// renewID issues a new session identifier.
+func (h *Handler) renewID(w http.ResponseWriter, r *request) error {
 	if rn, ok := h.cfg.Sessions.(session.Renewer); ok && !h.opts.noSessionRenewal {
 		return rn.Renew(w, r.Request)
 	}

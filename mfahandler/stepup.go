@@ -95,16 +95,8 @@ func (h *Handler) startLoginPrompt(w http.ResponseWriter, r *http.Request, sub, 
 	if err := h.load(r, keyLogin, &logins); err != nil && !errors.Is(err, errNoRecord) {
 		return err
 	}
-	kept := logins[:0]
-	for _, l := range logins {
-		if now.Sub(l.Created) < loginTTL {
-			kept = append(kept, l)
-		}
-	}
-	if len(kept) >= maxLogins {
-		kept = kept[len(kept)-maxLogins+1:]
-	}
-	kept = append(kept, rec)
+	rec.CrossSite = crossSite(r)
+	kept := keepLogins(logins, rec, now)
 	if err := h.save(w, r, keyLogin, kept); err != nil {
 		return err
 	}
@@ -239,11 +231,18 @@ func (h *Handler) callback(w http.ResponseWriter, r *request) error {
 	if life <= 0 {
 		life = 10 * time.Minute
 	}
-	trec := tokenRecord{Sub: r.sub, AccessToken: tok.AccessToken, Expiry: now.Add(life), AuthTime: authTime, Obtained: now}
+	// The session's earlier privileges (a token of a previous step-up) die with its old id.
+	var prev tokenRecord
+	if h.load(r.Request, keyToken, &prev) == nil && prev.Gen != "" {
+		if err := h.svc.Ledger.Revoke(r.Context(), prev.Gen); err != nil {
+			return err
+		}
+	}
+	trec := tokenRecord{Sub: r.sub, AccessToken: tok.AccessToken, Expiry: now.Add(life), AuthTime: authTime, Obtained: now, Gen: rand.Text()}
 	if err := h.save(w, r.Request, keyToken, trec); err != nil {
 		return err
 	}
-	if err := h.renew(w, r); err != nil {
+	if err := h.renewID(w, r); err != nil {
 		return err
 	}
 	h.emit(r.Context(), r.Request, r.sub, EventStepUp, "", "")
@@ -332,6 +331,11 @@ func (h *Handler) requireToken(r *request, need time.Duration, resume string) (*
 	case now.Sub(t.AuthTime) > h.opts.maxAge+authTimeSkew:
 		return nil, &stepUpNeeded{resume: resume, reason: "sign-in not recent"}
 	}
+	if revoked, err := h.revoked(r.Request, t); err != nil {
+		return nil, h.unavailable(r.Request, mCheckUnavailable, err)
+	} else if revoked {
+		return nil, &stepUpNeeded{resume: resume, reason: "the session was renewed away"}
+	}
 	return &t, nil
 }
 
@@ -339,4 +343,50 @@ func (h *Handler) requireToken(r *request, need time.Duration, resume string) (*
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+}
+
+// revoked reports whether t belongs to a copy of the session that was renewed away.
+func (h *Handler) revoked(r *http.Request, t tokenRecord) (bool, error) {
+	if t.Gen == "" {
+		return false, nil // a record from before generations; it expires within 10 minutes
+	}
+	return h.svc.Ledger.IsRevoked(r.Context(), t.Gen)
+}
+
+// crossSite reports a request that another site started (a link or redirect from elsewhere).
+// A typed address or a bookmark (Sec-Fetch-Site: none), our own pages and old browsers
+// (no header) are not.
+func crossSite(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+		return false
+	}
+	return true
+}
+
+// keepLogins is the session's step-up transactions with rec added: expired ones dropped, at
+// most maxLogins kept. A transaction another site started never pushes out one of the user's
+// own (so a hostile page cannot make the user's sign-in in flight fail with "expired"): it
+// replaces only another cross-site one, and is the first to go.
+func keepLogins(logins []loginRecord, rec loginRecord, now time.Time) []loginRecord {
+	kept := make([]loginRecord, 0, maxLogins)
+	for _, l := range logins {
+		if now.Sub(l.Created) < loginTTL && !(rec.CrossSite && l.CrossSite) {
+			kept = append(kept, l)
+		}
+	}
+	for len(kept) >= maxLogins {
+		drop := 0 // the oldest …
+		for i, l := range kept {
+			if l.CrossSite {
+				drop = i // … or a cross-site one
+				break
+			}
+		}
+		if rec.CrossSite && !kept[drop].CrossSite {
+			return kept // full of the user's own: a cross-site start is not kept at all
+		}
+		kept = append(kept[:drop], kept[drop+1:]...)
+	}
+	return append(kept, rec)
 }

@@ -28,8 +28,19 @@ func (t *Tx) Confirm(enrollmentID, code string) Result {
 	if res, ok := t.spend(t.s.Limits.Codes, p.Factor); !ok {
 		return res
 	}
+	// The enrollment's own budget lives in the ledger, not the session: a request that sends
+	// its body late cannot bring back an older count.
+	left, err := t.s.Ledger.SpendEnrollmentCode(t.ctx, p.ID, t.s.Limits.CodesPerEnrollment)
+	if err != nil {
+		return Result{Outcome: Unavailable, Reason: "check", Err: err}
+	}
+	if left < 0 {
+		t.abandon(p)
+		return Result{Outcome: TooManyWrongCodes, Factor: p.Factor}.
+			with(Event{Kind: "limit_hit", Factor: p.Factor, Reason: "codes_per_enrollment"})
+	}
 	if !codePattern.MatchString(code) {
-		return t.codeFailed(p, Malformed, "malformed_code")
+		return t.codeFailed(p, Malformed, "malformed_code", left)
 	}
 	release, claimed, err := t.s.Ledger.Claim(t.ctx, p.ID)
 	if err != nil {
@@ -48,9 +59,9 @@ func (t *Tx) Confirm(enrollmentID, code string) Result {
 			return res
 		}
 	case ClassOf(err) == ClassInvalidCode:
-		return t.codeFailed(p, WrongCode, "invalid_code")
+		return t.codeFailed(p, WrongCode, "invalid_code", left)
 	case ClassOf(err) == ClassCodeExpired:
-		return t.codeFailed(p, CodeExpired, "code_expired")
+		return t.codeFailed(p, CodeExpired, "code_expired", left)
 	default:
 		if res, ok := t.confirmFault(token, p, err, back); !ok {
 			return res
@@ -126,19 +137,16 @@ func (t *Tx) confirmFault(token string, p *Pending, err error, resume Place) (Re
 	return failed(err, resume), false
 }
 
-// codeFailed counts a refused code against the enrollment: the user goes back to the form, or,
-// once the enrollment's budget is spent, it is cancelled.
-func (t *Tx) codeFailed(p *Pending, outcome Outcome, reason string) Result {
+// codeFailed answers a refused code: the user goes back to the form, or, when it was the
+// last one the enrollment's budget allowed (left is what remains), the enrollment is
+// cancelled.
+func (t *Tx) codeFailed(p *Pending, outcome Outcome, reason string, left int) Result {
 	res := Result{Outcome: outcome, Factor: p.Factor, Pending: p}.
 		with(Event{Kind: "confirm_failed", Factor: p.Factor, Reason: reason})
-	p.Failures++
-	if p.Failures >= t.s.Limits.CodesPerEnrollment {
+	if left == 0 {
 		t.abandon(p)
 		res.Outcome = TooManyWrongCodes
 		return res.with(Event{Kind: "limit_hit", Factor: p.Factor, Reason: "codes_per_enrollment"})
-	}
-	if err := t.rec.SavePending(p); err != nil {
-		return failed(err, Place{})
 	}
 	return res
 }
@@ -153,18 +161,28 @@ func (t *Tx) finish(p *Pending) Result {
 		t.s.Log.Warn("mfahandler: could not reset the code budget after a success", "error", err.Error())
 	}
 	res := Result{Outcome: Added, Factor: p.Factor, Pending: p}
-	res.ShowRecovery = p.RecoveryCode != "" || (p.FirstFactor && p.NoCodeReason != "")
+	code := p.RecoveryCode
+	if code == "" && p.NoCodeReason == "earlier" {
+		code = t.unshownRecoveryCode() // held by the ledger from an earlier session's setup
+	}
+	res.ShowRecovery = code != "" || (p.FirstFactor && p.NoCodeReason != "")
 	if res.ShowRecovery {
-		d := RecoveryDisplay{ID: newID(), Sub: t.sub, Code: p.RecoveryCode, Issued: p.RecoveryCode != "", Reason: p.NoCodeReason}
-		if err := t.rec.SaveRecoveryDisplay(d); err != nil {
+		d := RecoveryDisplay{ID: newID(), Sub: t.sub, Code: code, Issued: code != "", Reason: p.NoCodeReason}
+		if err := t.s.Ledger.HoldDisplay(t.ctx, t.sub, d); err != nil {
 			return Result{Outcome: AddedBut, Factor: p.Factor, Err: err}
+		}
+		if code != "" {
+			// The display holds it now.
+			if err := t.s.Ledger.DropHeldCode(t.ctx, t.sub); err != nil {
+				t.s.Log.Warn("mfahandler: could not drop a held recovery code after its display was kept", "error", err.Error())
+			}
 		}
 	}
 	if err := t.rec.DropPending(); err != nil {
 		return Result{Outcome: AddedBut, Factor: p.Factor, Err: err}
 	}
 	res = res.with(Event{Kind: "factor_added", Factor: p.Factor})
-	if p.RecoveryCode != "" {
+	if code != "" {
 		res = res.with(Event{Kind: "recovery_code_set", Factor: p.Factor})
 	}
 	return res

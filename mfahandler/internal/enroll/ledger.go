@@ -13,11 +13,18 @@ import (
 // because concurrent requests of one session write the session back last-writer-wins (scs):
 // a copy of the session that comes back late must not confirm, poll or show anything twice.
 type Ledger struct {
-	lim limiter.Limiter
+	lim   limiter.Limiter
+	vault *vault
 }
 
-// NewLedger returns a ledger on lim.
-func NewLedger(lim limiter.Limiter) *Ledger { return &Ledger{lim: lim} }
+// NewLedger returns a ledger on lim; secret keys the sealing of the recovery codes it holds.
+func NewLedger(lim limiter.Limiter, secret []byte) (*Ledger, error) {
+	v, err := newVault(secret)
+	if err != nil {
+		return nil, err
+	}
+	return &Ledger{lim: lim, vault: v}, nil
+}
 
 // Lifetimes of the ledger's marks.
 const (
@@ -152,6 +159,23 @@ func (l *Ledger) PollDue(ctx context.Context, id string) (bool, error) {
 func (l *Ledger) BackOff(ctx context.Context, id string) error {
 	_, _, err := l.lim.SetOnce(ctx, "push_slow_down:"+id, nil, pushSlowDownPause)
 	return err
+}
+
+// enrollmentCodesRefill: an enrollment's code budget does not come back while the enrollment
+// can live (three sends of ten minutes each).
+const enrollmentCodesRefill = 4 * PendingTTL
+
+// SpendEnrollmentCode spends one of the codes enrollment id may try (limit in all). left is
+// how many remain after this one; -1 when none was left (this code must not reach Auth0).
+func (l *Ledger) SpendEnrollmentCode(ctx context.Context, id string, limit int) (left int, err error) {
+	d, err := l.lim.Take(ctx, "enrollment-codes:"+id, limiter.Rule{Name: "enrollment_codes", Burst: limit, Refill: enrollmentCodesRefill})
+	if err != nil {
+		return 0, err
+	}
+	if !d.Allowed {
+		return -1, nil
+	}
+	return d.Remaining, nil
 }
 
 // Spend takes one attempt of rule for sub.

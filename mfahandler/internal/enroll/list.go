@@ -21,6 +21,11 @@ func (t *Tx) List() Result {
 	if err := t.dropExpired(); err != nil {
 		return failed(err, list)
 	}
+	if t.RecoveryWaiting() {
+		// A recovery code waits for its display (its page was never reached: a lost redirect,
+		// a session renewed away): the user sees it before anything else.
+		return Result{Outcome: RecoveryPending}
+	}
 	return Result{Outcome: Listed, Inventory: inv}
 }
 

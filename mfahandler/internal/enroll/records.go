@@ -15,7 +15,6 @@ type Pending struct {
 	OOBCode     string    `json:"oob_code,omitempty"`
 	Destination string    `json:"destination,omitempty"` // E.164 phone or email address
 	Sends       int       `json:"sends,omitempty"`
-	Failures    int       `json:"failures,omitempty"`
 	// Before lists the user's active authenticators of this factor's kind when the enrollment
 	// started. A confirmation counts only when the list then shows a new active one: a success
 	// answer alone is not proof that Auth0 activated this enrollment.
@@ -37,8 +36,7 @@ type Pending struct {
 
 // RecoveryDisplay holds a recovery code from confirmation until its single display.
 type RecoveryDisplay struct {
-	// ID names this display: the ledger makes it single-use even when a concurrent request
-	// writes back an older copy of the session.
+	// ID names this display: the ledger makes it single-use.
 	ID     string `json:"id,omitempty"`
 	Sub    string `json:"sub"`
 	Code   string `json:"code"`
@@ -46,20 +44,13 @@ type RecoveryDisplay struct {
 	Reason string `json:"reason,omitempty"` // why none was sent: Pending.NoCodeReason
 }
 
-// Records is the per-request view of the user's session that the core reads and writes. The
-// handler implements it on the host's session store. Reads return nothing (not an error) for
-// a record of another user.
+// Records is the per-request view of the user's session that the core reads and writes: the
+// enrollment in progress. The handler implements it on the host's session store. Pending
+// returns nothing (not an error) for a record of another user. Recovery codes are not kept
+// here but in the Ledger (per user, sealed), so that no copy of a session can lose one.
 type Records interface {
 	// Pending returns the session's enrollment record of this user at any age; nil when none.
 	Pending() (*Pending, error)
 	SavePending(p *Pending) error
 	DropPending() error
-	// HeldRecovery is a recovery code from an enrollment that ended unconfirmed; "" when none.
-	HeldRecovery() (string, error)
-	HoldRecovery(code string) error
-	DropHeldRecovery() error
-	// RecoveryDisplay is the recovery code waiting for its single display; nil when none.
-	RecoveryDisplay() (*RecoveryDisplay, error)
-	SaveRecoveryDisplay(d RecoveryDisplay) error
-	DropRecoveryDisplay() error
 }

@@ -66,9 +66,10 @@ const (
 	Expired
 
 	// RecoveryShown: Recovery holds the code to show now (its display is spent). NoRecovery:
-	// nothing to show.
+	// nothing to show. RecoveryPending: a code waits for its display.
 	RecoveryShown
 	NoRecovery
+	RecoveryPending
 
 	// Confirmable: Method can be removed (Blocked: the last-factor guard refuses).
 	Confirmable

@@ -175,7 +175,7 @@ func (t *Tx) forget(p *Pending) error {
 		p.ended = true
 	}
 	if p.RecoveryCode != "" {
-		if err := t.rec.HoldRecovery(p.RecoveryCode); err != nil {
+		if err := t.s.Ledger.HoldCode(t.ctx, t.sub, p.RecoveryCode); err != nil {
 			return err
 		}
 	}

@@ -98,14 +98,17 @@ func (t *Tx) Start(f Factor, phone, email string) Result {
 		// Only while Auth0 still lists the recovery code as pending: once it is active (or
 		// was used and replaced, or reset), a code held here may no longer be the user's.
 		p.RecoveryCode = inherited
-	} else if err := t.rec.DropHeldRecovery(); err != nil {
+	} else if err := t.s.Ledger.DropHeldCode(t.ctx, t.sub); err != nil {
 		return failed(err, form)
 	}
 	if started.RecoveryCode != "" {
+		// Auth0 sends the one code now: it is held in the ledger at once, so that no lost or
+		// stale session can lose it before its display.
 		p.RecoveryCode = started.RecoveryCode
-	}
-	if p.RecoveryCode != "" {
-		if err := t.rec.DropHeldRecovery(); err != nil {
+		if err := t.s.Ledger.DropHeldCode(t.ctx, t.sub); err != nil {
+			return failed(err, form)
+		}
+		if err := t.s.Ledger.HoldCode(t.ctx, t.sub, p.RecoveryCode); err != nil {
 			return failed(err, form)
 		}
 	}
@@ -123,8 +126,9 @@ func (t *Tx) unshownRecoveryCode() string {
 	if p := t.raw(); p != nil && p.RecoveryCode != "" {
 		return p.RecoveryCode // any age: an expired enrollment's code is still the user's
 	}
-	code, err := t.rec.HeldRecovery()
+	code, err := t.s.Ledger.HeldCode(t.ctx, t.sub)
 	if err != nil {
+		t.s.Log.Warn("mfahandler: could not read a held recovery code", "error", err.Error())
 		return ""
 	}
 	return code

@@ -38,7 +38,8 @@ type Event struct {
 	// "not_activated"; for step_up_failed "unknown_state", "code_exchange", "id_token_invalid",
 	// "nonce_mismatch", "insufficient_scope", "authorize_{error}"; for access_denied
 	// "unknown_authenticator", "cross_origin"; for subject_mismatch "step_up_subject_differs",
-	// "login_started_by_other_user"; for limit_hit the rule name or "codes_per_enrollment";
+	// "login_started_by_other_user"; for limit_hit the rule name, "codes_per_enrollment", or
+	// "auth0_rate_limit" when Auth0's own limit refused the request (a 429);
 	// for other_sessions_signed_out the number of sessions ended.
 	Reason string
 }

@@ -92,6 +92,8 @@ type envConfig struct {
 	clientTimeout time.Duration
 	// rewrite, when set, may change the tenant's answers before the handler reads them.
 	rewrite func(req *http.Request, res *http.Response)
+	// defaultFactors leaves WithFactors out, so the handler offers what it offers by default.
+	defaultFactors bool
 	// signOutOthers wires WithSignOutOtherSessions to session.SignOutOtherSCS on the host's
 	// session manager.
 	signOutOthers bool
@@ -156,13 +158,16 @@ func newEnv(t *testing.T, cfg envConfig) *env {
 		mfahandler.WithClock(clk.Now),
 		mfahandler.WithHTTPClient(&http.Client{Timeout: timeout, Transport: up}),
 		mfahandler.WithLogger(slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
-		mfahandler.WithFactors(mfahandler.FactorTOTP, mfahandler.FactorSMS, mfahandler.FactorVoice, mfahandler.FactorEmail, mfahandler.FactorPush),
 		mfahandler.WithEvents(func(_ context.Context, ev mfahandler.Event) {
 			e.mu.Lock()
 			e.events = append(e.events, ev)
 			e.mu.Unlock()
 		}),
 	}, cfg.opts...)
+	if !cfg.defaultFactors {
+		opts = append([]mfahandler.Option{mfahandler.WithFactors(mfahandler.FactorTOTP, mfahandler.FactorSMS,
+			mfahandler.FactorVoice, mfahandler.FactorEmail, mfahandler.FactorPush)}, opts...)
+	}
 	if cfg.signOutOthers {
 		opts = append(opts, mfahandler.WithSignOutOtherSessions(session.SignOutOtherSCS(sm, "user")))
 	}

@@ -69,6 +69,11 @@ func (h *Handler) answer(w http.ResponseWriter, r *request, res enroll.Result) e
 		if errors.As(res.Err, new(*stepUpNeeded)) || errors.As(res.Err, new(*Failure)) || !errors.As(res.Err, new(*enroll.Fault)) {
 			return res.Err
 		}
+		if enroll.ClassOf(res.Err) == enroll.ClassRateLimited {
+			// Auth0's own limit refused the request: the host's audit trail hears of it as of
+			// ours.
+			h.emit(r.Context(), r.Request, r.sub, EventLimitHit, Factor(res.Factor), "auth0_rate_limit")
+		}
 		return h.upstreamFailure(r.Request, res.Err, h.placeURL(res.Resume))
 	case enroll.Busy:
 		return h.busy(r.Request)

@@ -175,7 +175,11 @@ func (h *Handler) callback(w http.ResponseWriter, r *request) error {
 	tok, err := h.oauth.Exchange(ctx, code, oauth2.VerifierOption(rec.Verifier))
 	if err != nil {
 		h.emit(r.Context(), r.Request, r.sub, EventStepUpFailed, "", "code_exchange")
-		return h.exchangeFailure(r.Request, err)
+		f := h.exchangeFailure(r.Request, err)
+		if f.Status == http.StatusTooManyRequests {
+			h.emit(r.Context(), r.Request, r.sub, EventLimitHit, "", "auth0_rate_limit")
+		}
+		return f
 	}
 	rawID, _ := tok.Extra("id_token").(string)
 	if rawID == "" {

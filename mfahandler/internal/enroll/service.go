@@ -124,7 +124,9 @@ func (t *Tx) fresh() (*Pending, error) {
 func setupPlace(p *Pending) Place { return Place{Kind: AtSetup, Factor: p.Factor} }
 
 // failed is a Failed result.
-func failed(err error, resume Place) Result { return Result{Outcome: Failed, Err: err, Resume: resume} }
+func failed(err error, resume Place) Result {
+	return Result{Outcome: Failed, Err: err, Resume: resume, Factor: resume.Factor}
+}
 
 // LockResult maps a LockUser error to a result.
 func LockResult(err error) Result {

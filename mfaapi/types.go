@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -239,13 +238,7 @@ func validE164(s string) bool {
 	return true
 }
 
-func validEmail(s string) bool {
-	if len(s) > 254 {
-		return false
-	}
-	a, err := mail.ParseAddress(s)
-	return err == nil && a.Name == "" && a.Address == s
-}
+func validEmail(s string) bool { return wire.ValidEmail(s) }
 
 // maskPhone keeps the last 4 digits, as Auth0's masked names do.
 func maskPhone(p string) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"mime"
+	"net/mail"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -99,4 +100,14 @@ func MaskEmail(e string) string {
 		return ""
 	}
 	return first(e[:at]) + "****@" + first(e[at+1:]) + "****"
+}
+
+// ValidEmail accepts a bare address (no display name) of at most 254 bytes that net/mail
+// parses back to itself.
+func ValidEmail(s string) bool {
+	if len(s) > 254 {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Name == "" && a.Address == s
 }

@@ -53,101 +53,101 @@ type Method struct {
 	LastPasswordReset time.Time // password
 }
 
+// methodWire is a method as sent; times are parsed leniently after decoding.
+type methodWire struct {
+	ID                   string       `json:"id"`
+	Type                 Type         `json:"type"`
+	CreatedAt            string       `json:"created_at"`
+	LastAuthAt           string       `json:"last_auth_at"`
+	Usage                []Usage      `json:"usage"`
+	Confirmed            *bool        `json:"confirmed"`
+	Name                 string       `json:"name"`
+	PhoneNumber          string       `json:"phone_number"`
+	PreferredChannel     PhoneChannel `json:"preferred_authentication_method"`
+	Email                string       `json:"email"`
+	KeyID                string       `json:"key_id"`
+	PublicKey            string       `json:"public_key"`
+	CredentialDeviceType string       `json:"credential_device_type"`
+	CredentialBackedUp   bool         `json:"credential_backed_up"`
+	IdentityUserID       string       `json:"identity_user_id"`
+	Transports           []string     `json:"transports"`
+	UserAgent            string       `json:"user_agent"`
+	UserHandle           string       `json:"user_handle"`
+	RelyingPartyID       string       `json:"relying_party_id"`
+	AAGUID               string       `json:"aaguid"`
+	LastPasswordReset    string       `json:"last_password_reset"`
+}
+
 // UnmarshalJSON decodes one method; see Method for the leniency rules.
 func (m *Method) UnmarshalJSON(b []byte) error {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
+	var w methodWire
+	if err := json.Unmarshal(b, &w); err != nil {
+		// json.Unmarshal fills what it can before reporting a member of the wrong JSON type:
+		// for a type this package does not know, read the common members one by one instead.
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) || w.Type == "" || w.Type.Known() {
+			return err
+		}
+		w = lenientCommon(b)
 	}
-	d := memberDecoder{raw: raw}
-	out := Method{ID: d.str("id"), Type: Type(d.str("type"))}
-	if d.err != nil || out.ID == "" || out.Type == "" {
+	if w.ID == "" || w.Type == "" {
 		return errors.New("method without id or type")
 	}
-	d.strict = out.Type.Known()
-	out.CreatedAt = d.time("created_at")
-	out.LastAuthAt = d.time("last_auth_at")
-	for _, u := range d.strs("usage") {
-		out.Usage = append(out.Usage, Usage(u))
+	out := Method{ID: w.ID, Type: w.Type, CreatedAt: lenientTime(w.CreatedAt), LastAuthAt: lenientTime(w.LastAuthAt),
+		Usage: w.Usage, Name: w.Name}
+	switch {
+	case w.Confirmed != nil:
+		out.Confirmed = *w.Confirmed
+	case w.Type == TypePasskey || w.Type == TypePassword:
+		out.Confirmed = true // their schema has no pending state
 	}
-	out.Name = d.str("name")
-	switch c, ok := d.boolean("confirmed"); {
-	case ok:
-		out.Confirmed = c
-	case out.Type == TypePasskey || out.Type == TypePassword:
-		out.Confirmed = true
-	}
-	switch out.Type {
+	switch w.Type {
 	case TypePhone:
-		out.PhoneNumber = d.str("phone_number")
-		out.PreferredChannel = PhoneChannel(d.str("preferred_authentication_method"))
+		out.PhoneNumber, out.PreferredChannel = w.PhoneNumber, w.PreferredChannel
 	case TypeEmail:
-		out.Email = d.str("email")
+		out.Email = w.Email
 	case TypePasskey:
-		out.CredentialDeviceType = d.str("credential_device_type")
-		out.CredentialBackedUp, _ = d.boolean("credential_backed_up")
-		out.IdentityUserID = d.str("identity_user_id")
-		out.KeyID, out.PublicKey = d.str("key_id"), d.str("public_key")
-		out.Transports = d.strs("transports")
-		out.UserAgent, out.UserHandle = d.str("user_agent"), d.str("user_handle")
-		out.RelyingPartyID, out.AAGUID = d.str("relying_party_id"), d.str("aaguid")
+		out.KeyID, out.PublicKey = w.KeyID, w.PublicKey
+		out.CredentialDeviceType, out.CredentialBackedUp = w.CredentialDeviceType, w.CredentialBackedUp
+		out.IdentityUserID, out.Transports = w.IdentityUserID, w.Transports
+		out.UserAgent, out.UserHandle = w.UserAgent, w.UserHandle
+		out.RelyingPartyID, out.AAGUID = w.RelyingPartyID, w.AAGUID
 	case TypeWebAuthnPlatform, TypeWebAuthnRoaming:
-		out.KeyID, out.PublicKey = d.str("key_id"), d.str("public_key")
+		out.KeyID, out.PublicKey = w.KeyID, w.PublicKey
 	case TypePassword:
-		out.IdentityUserID = d.str("identity_user_id")
-		out.LastPasswordReset = d.time("last_password_reset")
-	}
-	if d.err != nil {
-		return d.err
+		out.IdentityUserID = w.IdentityUserID
+		out.LastPasswordReset = lenientTime(w.LastPasswordReset)
 	}
 	*m = out
 	return nil
 }
 
-// memberDecoder reads members of one JSON object. In strict mode a member of the wrong JSON
-// type is an error; otherwise it reads as absent. null always reads as absent.
-type memberDecoder struct {
-	raw    map[string]json.RawMessage
-	strict bool
-	err    error
-}
-
-func (d *memberDecoder) get(key string, v any) bool {
-	r, ok := d.raw[key]
-	if !ok || string(r) == "null" {
-		return false
+// lenientCommon reads the common members of a method of an unknown type one by one; a member
+// of the wrong JSON type reads as absent.
+func lenientCommon(b []byte) methodWire {
+	var raw map[string]json.RawMessage
+	_ = json.Unmarshal(b, &raw) // b is an object: the strict decode got as far as a member
+	get := func(key string, v any) { _ = json.Unmarshal(raw[key], v) }
+	var w methodWire
+	get("id", &w.ID)
+	get("type", &w.Type)
+	get("created_at", &w.CreatedAt)
+	get("last_auth_at", &w.LastAuthAt)
+	get("name", &w.Name)
+	var usage []Usage
+	if json.Unmarshal(raw["usage"], &usage) == nil {
+		w.Usage = usage
 	}
-	if err := json.Unmarshal(r, v); err != nil {
-		if d.strict && d.err == nil {
-			d.err = fmt.Errorf("member %s has the wrong JSON type", key)
-		}
-		return false
+	var confirmed bool
+	if json.Unmarshal(raw["confirmed"], &confirmed) == nil {
+		w.Confirmed = &confirmed
 	}
-	return true
+	return w
 }
 
-func (d *memberDecoder) str(key string) string {
-	var s string
-	d.get(key, &s)
-	return s
-}
-
-func (d *memberDecoder) strs(key string) []string {
-	var l []string
-	d.get(key, &l)
-	return l
-}
-
-func (d *memberDecoder) boolean(key string) (bool, bool) {
-	var b bool
-	ok := d.get(key, &b)
-	return b, ok
-}
-
-// time reads an RFC 3339 time; one that does not parse is zero, never an error.
-func (d *memberDecoder) time(key string) time.Time {
-	var s string
-	if !d.get(key, &s) {
+// lenientTime parses an RFC 3339 time; one that does not parse is zero, never an error.
+func lenientTime(s string) time.Time {
+	if s == "" {
 		return time.Time{}
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)

@@ -252,13 +252,8 @@ func pathForError(r request) string {
 // checkParam refuses empty values, values with white space or control characters and absurdly
 // long ones. what names the parameter, never its value.
 func checkParam(op Op, what, v string) error {
-	switch wire.CheckParam(v, maxParamBytes) {
-	case wire.ParamEmpty:
-		return fmt.Errorf("%w: %s: empty %s", ErrInvalidInput, op, what)
-	case wire.ParamTooLong:
-		return fmt.Errorf("%w: %s: %s too long", ErrInvalidInput, op, what)
-	case wire.ParamHasSpace:
-		return fmt.Errorf("%w: %s: %s contains white space or control characters", ErrInvalidInput, op, what)
+	if p := wire.CheckParam(v, maxParamBytes); p != wire.ParamOK {
+		return fmt.Errorf("%w: %s: %s", ErrInvalidInput, op, p.Describe(what))
 	}
 	return nil
 }

@@ -70,6 +70,20 @@ const (
 	ParamHasSpace              // white space or control characters: a copy-paste or header-injection accident
 )
 
+// Describe says what is wrong with the parameter named what ("empty access token"), never
+// quoting its value; "" for ParamOK.
+func (p ParamProblem) Describe(what string) string {
+	switch p {
+	case ParamEmpty:
+		return "empty " + what
+	case ParamTooLong:
+		return what + " too long"
+	case ParamHasSpace:
+		return what + " contains white space or control characters"
+	}
+	return ""
+}
+
 // CheckParam checks a value that is sent verbatim (a bearer token, a code, an id).
 func CheckParam(v string, maxBytes int) ParamProblem {
 	switch {

@@ -1,18 +1,15 @@
 package mfaapi
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"mime"
-	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
+
+	"github.com/selfmfa/selfmfa/internal/wire"
 )
 
 // Defaults.
@@ -179,87 +176,27 @@ func (c *Client) ClientID() string {
 }
 
 func checkDomain(domain string) error {
-	bad := func(why string) error { return fmt.Errorf("mfaapi: New: domain %q: %s", domain, why) }
-	switch {
-	case domain == "":
+	if domain == "" {
 		return errors.New("mfaapi: New: empty domain")
-	case len(domain) > 260:
-		return bad("too long")
-	case strings.Contains(domain, "://"):
-		return bad("must be a host name without scheme (use WithInsecureBaseURL for a local emulator)")
-	case strings.ContainsAny(domain, "/?#@\\ \t\r\n%"):
-		return bad("must be a host name with an optional port, without path, query or user info")
 	}
-	u, err := url.Parse("https://" + domain)
-	if err != nil || u.Host != domain || u.Hostname() == "" {
-		return bad("not a valid host name")
-	}
-	if p := u.Port(); p == "" && strings.HasSuffix(domain, ":") {
-		return bad("empty port")
+	if why := wire.HostProblem(domain); why != "" {
+		return fmt.Errorf("mfaapi: New: domain %q: %s", domain, why)
 	}
 	return nil
 }
 
 func parseInsecureBase(raw string) (*url.URL, error) {
-	bad := func(why string) error {
-		return fmt.Errorf("mfaapi: WithInsecureBaseURL: %s", why)
+	u, why := wire.ParseInsecureBase(raw)
+	if why != "" {
+		return nil, fmt.Errorf("mfaapi: WithInsecureBaseURL: %s", why)
 	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, bad("not a URL")
-	}
-	switch {
-	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, bad("scheme must be http or https")
-	case u.Host == "" || u.Hostname() == "":
-		return nil, bad("missing host")
-	case u.User != nil:
-		return nil, bad("user info is not allowed")
-	case u.Path != "" && u.Path != "/", u.RawQuery != "", u.ForceQuery, u.Fragment != "":
-		return nil, bad("path, query and fragment are not allowed")
-	case u.Scheme == "http" && !isLoopback(u.Hostname()):
-		return nil, bad("plain http is only allowed to a loopback host (localhost, 127.0.0.0/8, ::1)")
-	}
-	return &url.URL{Scheme: u.Scheme, Host: u.Host}, nil
+	return u, nil
 }
 
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-func prepareHTTPClient(hc *http.Client) *http.Client {
-	if hc == nil {
-		return &http.Client{
-			Transport:     defaultTransport(),
-			Timeout:       DefaultTimeout,
-			CheckRedirect: refuseRedirect,
-		}
-	}
-	cp := *hc
-	cp.CheckRedirect = refuseRedirect
-	return &cp
-}
-
-func defaultTransport() http.RoundTripper {
-	var t *http.Transport
-	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
-		t = dt.Clone()
-	} else {
-		t = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
-	}
-	t.TLSHandshakeTimeout = 5 * time.Second
-	t.ResponseHeaderTimeout = DefaultTimeout
-	t.IdleConnTimeout = 90 * time.Second
-	return t
-}
-
-// refuseRedirect makes the *http.Client return the 3xx response itself, which send turns
-// into an *Error wrapping ErrRedirect.
-func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+// prepareHTTPClient returns the client every request uses: hc's copy (or a client of its own
+// with a DefaultTimeout) that refuses redirects, which send turns into an *Error wrapping
+// ErrRedirect.
+func prepareHTTPClient(hc *http.Client) *http.Client { return wire.HTTPClient(hc, DefaultTimeout) }
 
 // request is one call to Auth0.
 type request struct {
@@ -290,90 +227,42 @@ func (c *Client) send(ctx context.Context, r request) (*response, error) {
 	opPath := u.EscapedPath()
 	wrap := func(err error) error { return fmt.Errorf("mfaapi: %s %s: %w", r.method, opPath, err) }
 
-	var body io.Reader
-	var contentType string
+	call := wire.Call{Method: r.method, URL: &u, Bearer: r.bearer, UserAgent: userAgent}
 	switch {
 	case r.form != nil:
-		body, contentType = strings.NewReader(r.form.Encode()), "application/x-www-form-urlencoded"
+		call.Body, call.ContentType = []byte(r.form.Encode()), "application/x-www-form-urlencoded"
 	case r.json != nil:
 		b, err := json.Marshal(r.json)
 		if err != nil {
 			return nil, wrap(err)
 		}
-		body, contentType = bytes.NewReader(b), "application/json"
-	}
-	req, err := http.NewRequestWithContext(ctx, r.method, u.String(), body)
-	if err != nil {
-		return nil, wrap(errors.New("cannot build the request"))
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", userAgent)
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if r.bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+r.bearer)
+		call.Body, call.ContentType = b, "application/json"
 	}
 	now := c.now()
-	resp, err := c.hc.Do(req)
+	resp, err := wire.Send(ctx, c.hc, call, c.maxBytes)
 	if err != nil {
-		// *url.Error repeats the method and the full URL; keep only its cause.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-			err = fmt.Errorf("%w (%v)", ctxErr, err)
-		}
 		return nil, wrap(err)
 	}
-	defer resp.Body.Close()
-	data, readErr := io.ReadAll(io.LimitReader(resp.Body, c.maxBytes+1))
-	tooLarge := int64(len(data)) > c.maxBytes
-	if tooLarge {
-		data = data[:c.maxBytes]
-	}
-	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	ok := resp.Status >= 200 && resp.Status < 300
 	// A read error on a non-2xx answer is ignored: the partial body still gives an *Error
 	// with the status, and parseError copes with any truncation.
-	if readErr != nil && !tooLarge && ok {
-		return nil, wrap(fmt.Errorf("reading the response: %w", readErr))
+	if resp.ReadErr != nil && !resp.TooLarge && ok {
+		return nil, wrap(fmt.Errorf("reading the response: %w", resp.ReadErr))
 	}
 	if !ok {
-		return nil, parseError(r.method, opPath, resp.StatusCode, resp.Header, data, tooLarge, now)
+		return nil, parseError(r.method, opPath, resp.Status, resp.Header, resp.Body, resp.TooLarge, now)
 	}
-	if tooLarge {
+	if resp.TooLarge {
 		return nil, wrap(fmt.Errorf("%w (limit %d bytes)", ErrResponseTooLarge, c.maxBytes))
 	}
-	return &response{status: resp.StatusCode, header: resp.Header, body: data}, nil
+	return &response{status: resp.Status, header: resp.Header, body: resp.Body}, nil
 }
 
 // decode checks a 2xx answer's Content-Type loosely (JSON, or none) and decodes its body
 // into v. Anything else is ErrMalformedResponse.
 func (c *Client) decode(method, path string, resp *response, v any) error {
-	malformed := func(why string) error {
+	if why := wire.DecodeJSON(resp.header, resp.body, v); why != "" {
 		return fmt.Errorf("mfaapi: %s %s: %w: %s", method, path, ErrMalformedResponse, why)
-	}
-	if ct := resp.header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || !(mt == "application/json" || mt == "text/json" || strings.HasSuffix(mt, "+json")) {
-			return malformed("Content-Type is not JSON")
-		}
-	}
-	if len(bytes.TrimSpace(resp.body)) == 0 {
-		return malformed("empty body")
-	}
-	if err := json.Unmarshal(resp.body, v); err != nil {
-		// The JSON error text may quote the body; say only where it failed.
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			return malformed(fmt.Sprintf("invalid JSON at byte %d", se.Offset))
-		case errors.As(err, &te):
-			return malformed(fmt.Sprintf("unexpected JSON %s for %s", te.Value, te.Field))
-		}
-		return malformed("invalid JSON")
 	}
 	return nil
 }

@@ -6,13 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/selfmfa/selfmfa/internal/wire"
 )
 
 // Sentinel errors. Match them with errors.Is.
@@ -41,7 +40,7 @@ const (
 	maxDescriptionBytes = 200
 	maxCodeBytes        = 64
 	// maxRetryAfter bounds a server-sent Retry-After.
-	maxRetryAfter = 24 * time.Hour
+	maxRetryAfter = wire.MaxRetryAfter
 )
 
 // RateLimit holds the X-RateLimit-* headers of an error response. Auth0 documents them as the
@@ -261,85 +260,16 @@ func fillFromJSON(e *Error, m map[string]json.RawMessage) {
 // summarizeBody describes a non-JSON body safely: a small plain-text body (such as a proxy's
 // "Bad Gateway") is kept, sanitised; HTML and anything larger than the cap is only described.
 func summarizeBody(contentType string, body []byte) string {
-	mt, _, _ := mime.ParseMediaType(contentType)
-	html := mt == "text/html" || bytes.HasPrefix(bytes.ToLower(body[:min(len(body), 16)]), []byte("<"))
-	if !html && len(body) <= maxDescriptionBytes && utf8.Valid(body) {
-		if s := sanitize(string(body), maxDescriptionBytes); s != "" {
-			return s
-		}
-	}
-	if mt == "" {
-		mt = "no content type"
-	}
-	return fmt.Sprintf("non-JSON response body (%s, %d bytes)", sanitize(mt, 64), len(body))
+	return wire.SummarizeBody(contentType, body, maxDescriptionBytes)
 }
 
 // sanitize removes control and format characters (including bidi overrides), replaces
-// invalid UTF-8 with U+FFFD (ranging over a string does that), collapses white space and caps the result at maxBytes on a rune boundary.
-func sanitize(s string, maxBytes int) string {
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r):
-			space = b.Len() > 0
-			continue
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
-	}
-	out := b.String()
-	if len(out) <= maxBytes {
-		return out
-	}
-	const ellipsis = "…"
-	cut := maxBytes - len(ellipsis)
-	for cut > 0 && !utf8.RuneStart(out[cut]) {
-		cut--
-	}
-	return out[:cut] + ellipsis
-}
+// invalid UTF-8, collapses white space and caps the result at maxBytes on a rune boundary.
+func sanitize(s string, maxBytes int) string { return wire.Sanitize(s, maxBytes) }
 
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n <= 0 {
-			return 0
-		}
-		if n > int64(maxRetryAfter/time.Second) {
-			return maxRetryAfter
-		}
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return min(d, maxRetryAfter)
-		}
-	}
-	return 0
-}
+func parseRetryAfter(v string, now time.Time) time.Duration { return wire.ParseRetryAfter(v, now) }
 
 func parseRateLimit(h http.Header) RateLimit {
-	var rl RateLimit
-	atoi := func(k string) int {
-		n, err := strconv.Atoi(strings.TrimSpace(h.Get(k)))
-		if err != nil || n < 0 {
-			return 0
-		}
-		return n
-	}
-	rl.Limit = atoi("X-RateLimit-Limit")
-	rl.Remaining = atoi("X-RateLimit-Remaining")
-	if n, err := strconv.ParseInt(strings.TrimSpace(h.Get("X-RateLimit-Reset")), 10, 64); err == nil && n > 0 && n < 1<<40 {
-		rl.Reset = time.Unix(n, 0)
-	}
-	return rl
+	rl := wire.ParseRateLimit(h)
+	return RateLimit{Limit: rl.Limit, Remaining: rl.Remaining, Reset: rl.Reset}
 }

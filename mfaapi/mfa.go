@@ -9,7 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode"
+
+	"github.com/selfmfa/selfmfa/internal/wire"
 )
 
 // Grant types of /oauth/token.
@@ -29,14 +30,8 @@ const maxParamBytes = 16 << 10
 // header-injection or copy-paste accident) and absurdly long ones. what names the parameter,
 // never its value.
 func checkParam(op, what, v string) error {
-	if v == "" {
-		return fmt.Errorf("%w: %s: empty %s", ErrInvalidInput, op, what)
-	}
-	if len(v) > maxParamBytes {
-		return fmt.Errorf("%w: %s: %s too long", ErrInvalidInput, op, what)
-	}
-	if strings.ContainsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
-		return fmt.Errorf("%w: %s: %s contains white space or control characters", ErrInvalidInput, op, what)
+	if p := wire.CheckParam(v, maxParamBytes); p != wire.ParamOK {
+		return fmt.Errorf("%w: %s: %s", ErrInvalidInput, op, p.Describe(what))
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/selfmfa/selfmfa/limiter"
 )
 
 // Backend is the Auth0 API the core manages factors through: today's MFA API, or the My
@@ -35,6 +37,8 @@ type StartRequest struct {
 
 // Enrollment is the backend's answer to a started enrollment.
 type Enrollment struct {
+	MethodID     string // the backend's id of the pending method, when it has one
+	AuthSession  string // the backend's proof of this enrollment, when it has one
 	Secret       string // TOTP: the base32 key
 	BarcodeURI   string // TOTP and push: the otpauth:// URI of the QR code
 	OOBCode      string // SMS, voice, email, push: what the confirmation refers to
@@ -119,4 +123,36 @@ func RetryAfterOf(err error) time.Duration {
 		return f.RetryAfter
 	}
 	return 0
+}
+
+// Optional capabilities of a Backend. The core uses them when the backend has them (the My
+// Account API does; the MFA API does not).
+
+// Renamer renames a method.
+type Renamer interface {
+	Rename(ctx context.Context, token, id, name string) error
+}
+
+// ChannelSwitcher sets which channel a phone method prefers ("sms" or "voice").
+type ChannelSwitcher interface {
+	SetChannel(ctx context.Context, token, id, channel string) error
+}
+
+// RecoveryIssuer creates (and activates) a recovery code on request: the My Account API
+// issues one as a method of its own, where the MFA API hands one out with the first
+// association.
+type RecoveryIssuer interface {
+	IssueRecoveryCode(ctx context.Context, token string) (string, error)
+}
+
+// FactorLister lists the factors the tenant enables (ok false: the backend cannot tell).
+type FactorLister interface {
+	Factors(ctx context.Context, token string) (factors []Factor, ok bool, err error)
+}
+
+// WriteBudget is a backend whose writes Auth0 limits per user (the My Account API: 2 a
+// minute on a free tenant): the core spends one of the rule's tokens before every write, so
+// no call is wasted on a request sure to be refused.
+type WriteBudget interface {
+	WriteRule() limiter.Rule
 }

@@ -51,7 +51,9 @@ func (t *Tx) Confirm(enrollmentID, code string) Result {
 	}
 	added := false
 	defer func() { release(added || p.ended) }()
-
+	if res, ok := t.spendWrite(p.Factor); !ok {
+		return res
+	}
 	err = t.s.Backend.Confirm(t.ctx, token, p, code)
 	switch {
 	case err == nil:
@@ -165,6 +167,9 @@ func (t *Tx) finish(p *Pending) Result {
 	if code == "" && p.NoCodeReason == "earlier" {
 		code = t.unshownRecoveryCode() // held by the ledger from an earlier session's setup
 	}
+	if code == "" && p.FirstFactor {
+		code = t.issueRecoveryCode() // a backend that issues codes on request (My Account)
+	}
 	res.ShowRecovery = code != "" || (p.FirstFactor && p.NoCodeReason != "")
 	if res.ShowRecovery {
 		d := RecoveryDisplay{ID: newID(), Sub: t.sub, Code: code, Issued: code != "", Reason: p.NoCodeReason}
@@ -186,4 +191,28 @@ func (t *Tx) finish(p *Pending) Result {
 		res = res.with(Event{Kind: "recovery_code_set", Factor: p.Factor})
 	}
 	return res
+}
+
+// issueRecoveryCode asks a RecoveryIssuer backend for the user's recovery code after their
+// first factor; "" when the backend issues none on request or the request failed (logged: the
+// factor is added either way, and the list offers to create one).
+func (t *Tx) issueRecoveryCode() string {
+	ri, ok := t.s.Backend.(RecoveryIssuer)
+	if !ok {
+		return ""
+	}
+	token := t.anyToken()
+	if token == "" {
+		return ""
+	}
+	if res, ok := t.spendWrite(""); !ok {
+		t.s.Log.Warn("mfahandler: no recovery code issued after the first factor: write budget spent", "retry_after", res.RetryAfter.String())
+		return ""
+	}
+	code, err := ri.IssueRecoveryCode(t.ctx, token)
+	if err != nil {
+		t.s.Log.Warn("mfahandler: no recovery code issued after the first factor", "error", err.Error())
+		return ""
+	}
+	return code
 }

@@ -21,10 +21,14 @@ type Authenticator struct {
 // Method is one sign-in method as a person thinks of it: one phone for an SMS+voice pair, one
 // device for push and its companion OTP.
 type Method struct {
-	Group     string   // "totp", "phone", "push", "email"
-	IDs       []string // every upstream authenticator of the method; IDs[0] names it
-	Channels  []string // phones: "sms", "voice"
-	Name      string   // masked by Auth0
+	Group    string   // "totp", "phone", "push", "email"
+	IDs      []string // every upstream authenticator of the method; IDs[0] names it
+	Channels []string // phones: "sms", "voice"
+	// Preferred is the channel a phone method prefers (My Account API): "sms" or "voice".
+	Preferred string
+	// Label is the user's own name for the method (My Account API), when it has one.
+	Label     string
+	Name      string // masked by Auth0
 	CreatedAt *time.Time
 	LastUsed  *time.Time
 }

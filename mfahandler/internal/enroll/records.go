@@ -6,15 +6,19 @@ import "time"
 // secret and the full phone number are here so the post-redirect-get pages can show them and a
 // resend can start again; they never reach a URL, a cookie or a log.
 type Pending struct {
-	ID          string    `json:"id"` // random id of this enrollment, carried in its forms
-	Sub         string    `json:"sub"`
-	Factor      Factor    `json:"factor"`
-	Started     time.Time `json:"started"`
-	Secret      string    `json:"secret,omitempty"`
-	BarcodeURI  string    `json:"barcode_uri,omitempty"`
-	OOBCode     string    `json:"oob_code,omitempty"`
-	Destination string    `json:"destination,omitempty"` // E.164 phone or email address
-	Sends       int       `json:"sends,omitempty"`
+	ID         string    `json:"id"` // random id of this enrollment, carried in its forms
+	Sub        string    `json:"sub"`
+	Factor     Factor    `json:"factor"`
+	Started    time.Time `json:"started"`
+	Secret     string    `json:"secret,omitempty"`
+	BarcodeURI string    `json:"barcode_uri,omitempty"`
+	OOBCode    string    `json:"oob_code,omitempty"`
+	// MethodID and AuthSession are the My Account API's handle on the enrollment: the id to
+	// verify (as Auth0 sent it) and the session that proves this enrollment is ours.
+	MethodID    string `json:"method_id,omitempty"`
+	AuthSession string `json:"auth_session,omitempty"`
+	Destination string `json:"destination,omitempty"` // E.164 phone or email address
+	Sends       int    `json:"sends,omitempty"`
 	// Before lists the user's active authenticators of this factor's kind when the enrollment
 	// started. A confirmation counts only when the list then shows a new active one: a success
 	// answer alone is not proof that Auth0 activated this enrollment.

@@ -55,6 +55,9 @@ func (t *Tx) Remove(id string) Result {
 	if t.guardBlocks(inv, m) {
 		return Result{Outcome: Guarded, Method: m}
 	}
+	if res, ok := t.spendWrite(GroupFactor(m)); !ok {
+		return res
+	}
 	if err := t.s.Backend.Delete(t.ctx, token, id); err != nil {
 		switch {
 		case ClassOf(err) == ClassNotFound:

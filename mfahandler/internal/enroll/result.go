@@ -85,6 +85,15 @@ const (
 	Removed
 	// StillListed: Auth0 answered success but the method is still listed.
 	StillListed
+
+	// Renamed: the method has its new name (Value). BadName: the name was refused locally.
+	Renamed
+	BadName
+	// ChannelSet: the phone prefers Value now. BadChannel: not a phone, or not sms/voice.
+	ChannelSet
+	BadChannel
+	// NotSupported: the backend cannot do this (the MFA API cannot rename).
+	NotSupported
 )
 
 // PlaceKind names a page of the lifecycle, for redirects and step-up resumes.

@@ -149,6 +149,15 @@ func (t *Tx) spend(rule limiter.Rule, f Factor) (Result, bool) {
 	return Result{}, true
 }
 
+// spendWrite spends one write of the backend's per-user write budget, when it has one.
+func (t *Tx) spendWrite(f Factor) (Result, bool) {
+	wb, ok := t.s.Backend.(WriteBudget)
+	if !ok {
+		return Result{}, true
+	}
+	return t.spend(wb.WriteRule(), f)
+}
+
 // list lists the user's authenticators.
 func (t *Tx) list(token string) (*Inventory, error) {
 	return t.s.Backend.List(t.ctx, token)

@@ -64,6 +64,9 @@ func (t *Tx) Start(f Factor, phone, email string) Result {
 			return Result{Outcome: Unavailable, Reason: "check", Err: err}
 		}
 	}
+	if res, ok := t.spendWrite(f); !ok {
+		return res
+	}
 	started, err := t.s.Backend.Start(t.ctx, token, req)
 	if err != nil {
 		if field := destinationField(s); field != "" && ClassOf(err) == ClassInvalidDestination {
@@ -86,6 +89,8 @@ func (t *Tx) Start(f Factor, phone, email string) Result {
 		Secret:       started.Secret,
 		BarcodeURI:   started.BarcodeURI,
 		OOBCode:      started.OOBCode,
+		MethodID:     started.MethodID,
+		AuthSession:  started.AuthSession,
 		Destination:  destination,
 		FirstFactor:  inv.RealFactors() == 0,
 		NoCodeReason: inv.NoCodeReason(),

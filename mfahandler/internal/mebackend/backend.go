@@ -1,0 +1,215 @@
+// Package mebackend is the core's Backend on Auth0's My Account API (myaccount): methods with
+// names, dates and one phone with a preferred channel; rename; recovery codes issued on
+// request; the tenant's factors. It turns the API's answers into the core's inventory and its
+// RFC 7807 errors into classified faults, so nothing above it knows the API.
+//
+//	b := mebackend.New(client, mebackend.PlanFree, isCircuitOpen)
+//	svc := &enroll.Service{Backend: b, …}
+package mebackend
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/selfmfa/selfmfa/limiter"
+	"github.com/selfmfa/selfmfa/mfahandler/internal/enroll"
+	"github.com/selfmfa/selfmfa/myaccount"
+)
+
+// Plan is the tenant's Auth0 plan, which sets the My Account API's per-user limits.
+type Plan int
+
+// Plans (reference §5.4): per user, Free allows 2 writes a minute, Essentials and
+// Professional 5, Enterprise 5.
+const (
+	PlanFree Plan = iota
+	PlanEssentials
+	PlanEnterprise
+)
+
+// writesPerMinute is the plan's per-user write limit.
+func (p Plan) writesPerMinute() int {
+	if p == PlanFree {
+		return 2
+	}
+	return 5
+}
+
+// Backend implements enroll.Backend and its optional capabilities with a *myaccount.Client.
+type Backend struct {
+	api         *myaccount.Client
+	plan        Plan
+	circuitOpen func(error) bool
+}
+
+// New returns a Backend on api for a tenant of plan.
+func New(api *myaccount.Client, plan Plan, circuitOpen func(error) bool) *Backend {
+	return &Backend{api: api, plan: plan, circuitOpen: circuitOpen}
+}
+
+var (
+	_ enroll.Backend         = (*Backend)(nil)
+	_ enroll.Renamer         = (*Backend)(nil)
+	_ enroll.ChannelSwitcher = (*Backend)(nil)
+	_ enroll.RecoveryIssuer  = (*Backend)(nil)
+	_ enroll.FactorLister    = (*Backend)(nil)
+	_ enroll.WriteBudget     = (*Backend)(nil)
+)
+
+// WriteRule implements enroll.WriteBudget: the plan's per-user writes a minute.
+func (b *Backend) WriteRule() limiter.Rule {
+	n := b.plan.writesPerMinute()
+	return limiter.Rule{Name: "me_writes", Burst: n, Refill: time.Minute / time.Duration(n)}
+}
+
+// List implements enroll.Backend.
+func (b *Backend) List(ctx context.Context, token string) (*enroll.Inventory, error) {
+	ms, err := b.api.Methods(ctx, token, "")
+	if err != nil {
+		return nil, b.fault(err)
+	}
+	return Inventory(ms), nil
+}
+
+// Start implements enroll.Backend with POST /authentication-methods.
+func (b *Backend) Start(ctx context.Context, token string, req enroll.StartRequest) (*enroll.Enrollment, error) {
+	er := myaccount.EnrollRequest{}
+	switch req.Factor {
+	case enroll.TOTP:
+		er.Type = myaccount.TypeTOTP
+	case enroll.Push:
+		er.Type = myaccount.TypePush
+	case enroll.SMS, enroll.Voice:
+		er.Type, er.PhoneNumber, er.PreferredChannel = myaccount.TypePhone, req.Phone, myaccount.ChannelSMS
+		if req.Factor == enroll.Voice {
+			er.PreferredChannel = myaccount.ChannelVoice
+		}
+	case enroll.Email:
+		er.Type, er.Email = myaccount.TypeEmail, req.Email
+	}
+	e, err := b.api.Enroll(ctx, token, er)
+	if err != nil {
+		return nil, b.fault(err)
+	}
+	if err := checkEnrollment(req.Factor, e); err != nil {
+		return nil, &enroll.Fault{Class: enroll.ClassUnexpected, Err: err}
+	}
+	out := &enroll.Enrollment{MethodID: e.VerifyID, AuthSession: e.AuthSession, BarcodeURI: e.BarcodeURI, Secret: e.ManualInputCode}
+	return out, nil
+}
+
+// checkEnrollment refuses an answer that lacks what the next page and the confirmation need:
+// a QR code or secret is never rendered from an unexpected answer.
+func checkEnrollment(f enroll.Factor, e *myaccount.Enrollment) error {
+	bad := func(why string) error { return errors.New("mfahandler: unexpected My Account enrollment answer: " + why) }
+	if e.VerifyID == "" || e.AuthSession == "" {
+		return bad("no method id or auth_session")
+	}
+	if f == enroll.TOTP || f == enroll.Push {
+		u, err := url.Parse(e.BarcodeURI)
+		if err != nil || u.Scheme != "otpauth" || u.Host != "totp" {
+			return bad("barcode_uri is not an otpauth://totp/ URI")
+		}
+		if f == enroll.TOTP && (e.ManualInputCode == "" || !strings.EqualFold(u.Query().Get("secret"), e.ManualInputCode)) {
+			return bad("manual_input_code missing or not the barcode_uri's secret")
+		}
+	}
+	return nil
+}
+
+// Confirm implements enroll.Backend with POST …/{id}/verify and the code.
+func (b *Backend) Confirm(ctx context.Context, token string, p *enroll.Pending, code string) error {
+	_, err := b.api.Verify(ctx, token, myaccount.VerifyRequest{ID: p.MethodID, AuthSession: p.AuthSession, OTPCode: code})
+	if err != nil {
+		return b.fault(err)
+	}
+	return nil
+}
+
+// Poll implements enroll.Backend for push: POST …/{id}/verify with the auth_session only,
+// which fails until the user approves in Guardian.
+func (b *Backend) Poll(ctx context.Context, token string, p *enroll.Pending) error {
+	_, err := b.api.Verify(ctx, token, myaccount.VerifyRequest{ID: p.MethodID, AuthSession: p.AuthSession})
+	if err != nil {
+		return b.pollFault(err)
+	}
+	return nil
+}
+
+// Delete implements enroll.Backend.
+func (b *Backend) Delete(ctx context.Context, token, id string) error {
+	if err := b.api.DeleteMethod(ctx, token, id); err != nil {
+		return b.fault(err)
+	}
+	return nil
+}
+
+// Rename implements enroll.Renamer with PATCH {"name"}.
+func (b *Backend) Rename(ctx context.Context, token, id, name string) error {
+	if _, err := b.api.UpdateMethod(ctx, token, id, myaccount.MethodUpdate{Name: &name}); err != nil {
+		return b.fault(err)
+	}
+	return nil
+}
+
+// SetChannel implements enroll.ChannelSwitcher with PATCH {"preferred_authentication_method"}.
+func (b *Backend) SetChannel(ctx context.Context, token, id, channel string) error {
+	c := myaccount.PhoneChannel(channel)
+	if _, err := b.api.UpdateMethod(ctx, token, id, myaccount.MethodUpdate{PreferredChannel: &c}); err != nil {
+		return b.fault(err)
+	}
+	return nil
+}
+
+// IssueRecoveryCode implements enroll.RecoveryIssuer: POST {"type":"recovery-code"}, then
+// verify with its auth_session. The code counts only once verified.
+func (b *Backend) IssueRecoveryCode(ctx context.Context, token string) (string, error) {
+	e, err := b.api.Enroll(ctx, token, myaccount.EnrollRequest{Type: myaccount.TypeRecoveryCode})
+	if err != nil {
+		return "", b.fault(err)
+	}
+	if e.RecoveryCode == "" || e.VerifyID == "" || e.AuthSession == "" {
+		return "", &enroll.Fault{Class: enroll.ClassUnexpected, Err: errors.New("mfahandler: unexpected My Account recovery-code answer: no code, id or auth_session")}
+	}
+	if _, err := b.api.Verify(ctx, token, e.Verification()); err != nil {
+		return "", b.fault(err)
+	}
+	return e.RecoveryCode, nil
+}
+
+// Factors implements enroll.FactorLister with GET /factors (early access: a tenant without it
+// answers that it cannot tell).
+func (b *Backend) Factors(ctx context.Context, token string) ([]enroll.Factor, bool, error) {
+	fs, err := b.api.Factors(ctx, token)
+	if err != nil {
+		if myaccount.IsNotFound(err) || myaccount.IsNotActivated(err) || myaccount.IsInsufficientScope(err) {
+			return nil, false, nil
+		}
+		return nil, false, b.fault(err)
+	}
+	var out []enroll.Factor
+	seen := map[enroll.Factor]bool{}
+	add := func(f enroll.Factor) {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	for _, f := range fs {
+		switch f.Type {
+		case myaccount.TypeTOTP:
+			add(enroll.TOTP)
+		case myaccount.TypePush:
+			add(enroll.Push)
+		case myaccount.TypePhone:
+			add(enroll.SMS)
+			add(enroll.Voice)
+		case myaccount.TypeEmail:
+			add(enroll.Email)
+		}
+	}
+	return out, true, nil
+}

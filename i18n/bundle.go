@@ -32,18 +32,18 @@ type Bundle struct {
 	byTag      map[string]*Localizer // every language, pseudo-locales included
 	languages  []language.Tag        // real languages, English first
 	negotiable []language.Tag        // what Accept-Language can select, English first
-	matcher    language.Matcher // over negotiable, for Accept-Language
-	allMatcher language.Matcher // over languages, for the host's choice
+	matcher    language.Matcher      // over negotiable, for Accept-Language
+	allMatcher language.Matcher      // over languages, for the host's choice
 	gaps       []Gap
 	unknown    sync.Map // message ids asked for but absent from every catalog
 }
 
 type config struct {
-	additions         []catalogSource // host files, in option order
-	overrides         []overrideSource
-	offered           []language.Tag
-	negotiablePseudo  bool
-	errs              []error
+	additions        []catalogSource // host files, in option order
+	overrides        []overrideSource
+	offered          []language.Tag
+	negotiablePseudo bool
+	errs             []error
 }
 
 type catalogSource struct {

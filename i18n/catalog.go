@@ -13,8 +13,8 @@ import (
 
 // rawMessage is one message as read from a catalog file, before it is checked against English.
 type rawMessage struct {
-	forms  [cldr.PluralCount]string
-	has    [cldr.PluralCount]bool
+	forms    [cldr.PluralCount]string
+	has      [cldr.PluralCount]bool
 	plural   bool // the entry names a category other than "other"
 	override bool // from WithOverrides (a plain text)
 }

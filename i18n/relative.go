@@ -35,6 +35,11 @@ func (l *Localizer) RelativeTime(t, now time.Time) string {
 		return l.pseudoFormat(l.format.Now)
 	}
 	unit, count := relativeUnit(d)
+	return l.pseudoFormat(l.relative(unit, count, future))
+}
+
+// relative writes count units in the future or the past ("in 3 days", "3 days ago").
+func (l *Localizer) relative(unit cldr.Unit, count int64, future bool) string {
 	patterns := &l.format.Relative[unit].Past
 	if future {
 		patterns = &l.format.Relative[unit].Future
@@ -44,14 +49,14 @@ func (l *Localizer) RelativeTime(t, now time.Time) string {
 		p = patterns[cldr.Other]
 	}
 	if !p.HasNumber {
-		return l.pseudoFormat(p.Before)
+		return p.Before
 	}
 	var b strings.Builder
 	b.Grow(len(p.Before) + len(p.After) + 8)
 	b.WriteString(p.Before)
 	l.appendNumber(&b, count)
 	b.WriteString(p.After)
-	return l.pseudoFormat(b.String())
+	return b.String()
 }
 
 // relativeUnit picks the unit and the rounded count (at least 1) for a distance d ≥ 45 s.

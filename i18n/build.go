@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"sort"
@@ -200,11 +201,11 @@ func compileCatalog(file string, tag language.Tag, cat rawCatalog, english map[s
 	rule := pluralRuleOf(tag)
 	out := make(map[string]*message, len(cat))
 	var errs []error
-	fail := func(id, format string, args ...any) {
-		errs = append(errs, &CatalogError{File: file, ID: id, Problem: fmt.Sprintf(format, args...)})
-	}
 	for _, id := range sortedRawIDs(cat) {
 		raw := cat[id]
+		fail := func(id, format string, args ...any) {
+			errs = append(errs, &CatalogError{File: cmp.Or(raw.file, file), ID: id, Problem: fmt.Sprintf(format, args...)})
+		}
 		var ref *message
 		if english != nil {
 			if ref = english[id]; ref == nil {

@@ -161,9 +161,8 @@ func loadCatalogs(c *config) (map[language.Tag]rawCatalog, map[language.Tag]stri
 			raw[o.tag], files[o.tag] = rawCatalog{}, o.tag.String()+" (WithOverrides)"
 		}
 		for id, s := range o.messages {
-			m := &rawMessage{}
+			m := &rawMessage{override: true, file: o.tag.String() + " (WithOverrides)"}
 			m.forms[otherForm], m.has[otherForm] = s, true
-			m.override = true
 			raw[o.tag][id] = m
 		}
 	}

@@ -15,8 +15,9 @@ import (
 type rawMessage struct {
 	forms    [cldr.PluralCount]string
 	has      [cldr.PluralCount]bool
-	plural   bool // the entry names a category other than "other"
-	override bool // from WithOverrides (a plain text)
+	plural   bool   // the entry names a category other than "other"
+	override bool   // from WithOverrides (a plain text)
+	file     string // where it was read, for errors
 }
 
 const otherForm = cldr.Other
@@ -75,7 +76,7 @@ func parseGroup(file, prefix string, group map[string]json.RawMessage, cat rawCa
 				*errs = append(*errs, &CatalogError{File: file, ID: id, Problem: err.Error()})
 				continue
 			}
-			m := &rawMessage{}
+			m := &rawMessage{file: file}
 			m.forms[cldr.Other], m.has[cldr.Other] = text, true
 			cat[id] = m
 		case len(raw) > 0 && raw[0] == '{':
@@ -91,6 +92,7 @@ func parseGroup(file, prefix string, group map[string]json.RawMessage, cat rawCa
 			if m, err := parseMessageObject(obj); err != nil {
 				*errs = append(*errs, &CatalogError{File: file, ID: id, Problem: err.Error()})
 			} else {
+				m.file = file
 				cat[id] = m
 			}
 		default:

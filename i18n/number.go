@@ -17,15 +17,18 @@ func (l *Localizer) Number(n int64) string {
 
 // Decimal writes f rounded to fractionDigits digits after the separator (0 to 15), in the
 // language's digits and symbols: 1234.5 with 2 digits is "1,234.50" in en and "1.234,50" in de.
+// Like ICU (and Intl.NumberFormat), it rounds the shortest decimal that reads back as f, half
+// away from zero (2.5 → "3", 1.005 → "1.01"), and keeps the minus sign of a negative value that
+// rounds to zero (-0.001 → "-0.00").
 func (l *Localizer) Decimal(f float64, fractionDigits int) string {
 	fractionDigits = max(0, min(fractionDigits, 15))
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return strconv.FormatFloat(f, 'f', -1, 64)
 	}
-	s := strconv.FormatFloat(math.Abs(f), 'f', fractionDigits, 64)
+	s := roundHalfExpand(math.Abs(f), fractionDigits)
 	integer, fraction, _ := strings.Cut(s, ".")
 	var b strings.Builder
-	if f < 0 && strings.Trim(s, "0.") != "" {
+	if math.Signbit(f) {
 		b.WriteString(l.format.Minus)
 	}
 	l.writeGrouped(&b, integer)
@@ -80,4 +83,31 @@ func (l *Localizer) writeDigits(b *strings.Builder, digits string) {
 	for i := 0; i < len(digits); i++ {
 		b.WriteRune(zero + rune(digits[i]-'0'))
 	}
+}
+
+// roundHalfExpand writes f ≥ 0 with digits fraction digits: its shortest decimal form
+// (strconv's), rounded half away from zero.
+func roundHalfExpand(f float64, digits int) string {
+	shortest := strconv.FormatFloat(f, 'f', -1, 64)
+	integer, fraction, _ := strings.Cut(shortest, ".")
+	for len(fraction) <= digits {
+		fraction += "0"
+	}
+	kept := []byte(integer + fraction[:digits])
+	if fraction[digits] >= '5' {
+		i := len(kept) - 1
+		for ; i >= 0 && kept[i] == '9'; i-- {
+			kept[i] = '0'
+		}
+		if i < 0 {
+			kept = append([]byte{'1'}, kept...)
+		} else {
+			kept[i]++
+		}
+	}
+	if digits == 0 {
+		return string(kept)
+	}
+	cut := len(kept) - digits
+	return string(kept[:cut]) + "." + string(kept[cut:])
 }

@@ -84,6 +84,10 @@ func build(c *config, raw map[language.Tag]rawCatalog, files map[language.Tag]st
 	}
 	b.negotiable = negotiable(c, b)
 	b.matcher = language.NewMatcher(b.negotiable)
+	b.negotiableByTag = map[string]*Localizer{}
+	for _, t := range b.negotiable {
+		b.negotiableByTag[t.String()] = b.byTag[t.String()]
+	}
 	b.allMatcher = language.NewMatcher(b.languages)
 	return b, nil
 }

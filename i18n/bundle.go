@@ -32,10 +32,12 @@ type Bundle struct {
 	byTag      map[string]*Localizer // every language, pseudo-locales included
 	languages  []language.Tag        // real languages, English first
 	negotiable []language.Tag        // what Accept-Language can select, English first
-	matcher    language.Matcher      // over negotiable, for Accept-Language
-	allMatcher language.Matcher      // over languages, for the host's choice
-	gaps       []Gap
-	unknown    sync.Map // message ids asked for but absent from every catalog
+	// negotiableByTag maps each negotiable tag's string to its localizer (Accept-Language fast path).
+	negotiableByTag map[string]*Localizer
+	matcher         language.Matcher // over negotiable, for Accept-Language
+	allMatcher      language.Matcher // over languages, for the host's choice
+	gaps            []Gap
+	unknown         sync.Map // message ids asked for but absent from every catalog
 }
 
 type config struct {

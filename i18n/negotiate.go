@@ -2,7 +2,6 @@ package i18n
 
 import (
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -47,9 +46,20 @@ func (b *Bundle) Match(accept string, preferred ...language.Tag) *Localizer {
 			return b.byTag[b.languages[index].String()]
 		}
 	}
-	desired, excluded := parseAcceptLanguage(accept)
-	for _, tag := range desired {
-		if l := b.matchOne(tag, excluded); l != nil {
+	var list acceptList
+	list.parse(accept)
+	for _, e := range list.entries[:list.n] {
+		if l, ok := b.negotiableByTag[e.languageRange]; ok {
+			if !list.excludes(l.lang) {
+				return l
+			}
+			continue
+		}
+		tag, err := language.Parse(e.languageRange)
+		if err != nil || tag == language.Und {
+			continue
+		}
+		if l := b.matchOne(tag, &list); l != nil {
 			return l
 		}
 	}
@@ -60,71 +70,78 @@ func (b *Bundle) Match(accept string, preferred ...language.Tag) *Localizer {
 // English.
 func (b *Bundle) Localizer(tag language.Tag) *Localizer { return b.Match("", tag) }
 
-func (b *Bundle) matchOne(tag language.Tag, excluded []string) *Localizer {
+func (b *Bundle) matchOne(tag language.Tag, list *acceptList) *Localizer {
 	_, index, confidence := b.matcher.Match(tag)
 	if confidence < minMatchConfidence {
 		return nil
 	}
 	got := b.negotiable[index]
-	if isExcluded(got, excluded) {
+	if list.excludes(got.String()) {
 		return nil
 	}
 	return b.byTag[got.String()]
 }
 
-// isExcluded reports whether a q=0 range covers tag: "pt" covers pt and pt-BR.
-func isExcluded(tag language.Tag, excluded []string) bool {
-	s := strings.ToLower(tag.String())
-	for _, e := range excluded {
-		if s == e || strings.HasPrefix(s, e+"-") {
-			return true
-		}
-	}
-	return false
+// acceptList is a parsed Accept-Language header: the requested ranges by descending q (stable
+// for equal q) and the ranges excluded with q=0. It lives on the stack: parsing allocates
+// nothing, and tags are parsed only as far as matching needs.
+type acceptList struct {
+	entries  [maxAcceptLanguageEntries]acceptEntry
+	n        int
+	excluded [maxAcceptLanguageEntries]string
+	nx       int
 }
 
-type weightedTag struct {
-	tag language.Tag
-	q   float64
+type acceptEntry struct {
+	languageRange string
+	q             float64
 }
 
-// parseAcceptLanguage returns the requested languages by descending q (stable for equal q) and
-// the lower-cased ranges excluded with q=0. It never fails: malformed entries are skipped.
-func parseAcceptLanguage(header string) (desired []language.Tag, excluded []string) {
+// parse reads header; it never fails: malformed entries are skipped.
+func (a *acceptList) parse(header string) {
 	if len(header) > maxAcceptLanguageBytes {
 		header = header[:maxAcceptLanguageBytes]
 		if i := strings.LastIndexByte(header, ','); i >= 0 {
 			header = header[:i]
 		}
 	}
-	var tags []weightedTag
 	for n := 0; header != "" && n < maxAcceptLanguageEntries; n++ {
 		var entry string
 		entry, header, _ = strings.Cut(header, ",")
-		rangeText, params, _ := strings.Cut(strings.TrimSpace(entry), ";")
-		rangeText = strings.TrimSpace(rangeText)
-		if rangeText == "" || rangeText == "*" || len(rangeText) > maxLanguageRangeBytes {
+		languageRange, params, _ := strings.Cut(strings.TrimSpace(entry), ";")
+		languageRange = strings.TrimSpace(languageRange)
+		if languageRange == "" || languageRange == "*" || len(languageRange) > maxLanguageRangeBytes {
 			continue
 		}
 		q, ok := parseQuality(params)
 		if !ok {
 			continue
 		}
-		tag, err := language.Parse(rangeText)
-		if err != nil || tag == language.Und {
-			continue
-		}
 		if q == 0 {
-			excluded = append(excluded, strings.ToLower(tag.String()))
+			a.excluded[a.nx] = languageRange
+			a.nx++
 			continue
 		}
-		tags = append(tags, weightedTag{tag: tag, q: q})
+		// Insert by descending q, after entries of equal q (a stable insertion sort).
+		i := a.n
+		for i > 0 && a.entries[i-1].q < q {
+			a.entries[i] = a.entries[i-1]
+			i--
+		}
+		a.entries[i] = acceptEntry{languageRange: languageRange, q: q}
+		a.n++
 	}
-	sort.SliceStable(tags, func(i, j int) bool { return tags[i].q > tags[j].q })
-	for _, t := range tags {
-		desired = append(desired, t.tag)
+}
+
+// excludes reports whether a q=0 range covers the tag: "pt" covers pt and pt-BR (case-
+// insensitively, RFC 4647 basic filtering).
+func (a *acceptList) excludes(tag string) bool {
+	for _, e := range a.excluded[:a.nx] {
+		if len(tag) >= len(e) && strings.EqualFold(tag[:len(e)], e) && (len(tag) == len(e) || tag[len(e)] == '-') {
+			return true
+		}
 	}
-	return desired, excluded
+	return false
 }
 
 // parseQuality reads the parameters after a language range: empty means q=1; "q=0.8" is 0.8.

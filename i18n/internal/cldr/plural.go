@@ -54,9 +54,10 @@ func (s PluralSet) List() []Plural {
 }
 
 // operands are CLDR's plural operands (TR35 "Plural Operand Meanings") of an integer count:
-// n and i are its absolute value; v, w, f and t (fraction digits) and e/c (compact exponent) are 0.
+// n and i are its absolute value; v, f and t (fraction digits) and e (compact exponent) are 0.
+// CLDR 48's cardinal rules use no other operand (cldrgen refuses w, and writes c as e).
 type operands struct {
-	n, i, v, w, f, t, e, c int64
+	n, i, v, f, t, e int64
 }
 
 // PluralRule selects the plural category of an integer count in one language.

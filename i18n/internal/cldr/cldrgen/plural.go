@@ -137,8 +137,11 @@ func compileOperand(s string) (string, error) {
 	default:
 		return "", fmt.Errorf("operand %q is not supported", s)
 	}
-	if !strings.Contains("niwvftec", name) || len(name) != 1 {
-		return "", fmt.Errorf("unknown operand %q", name)
+	if name == "c" {
+		name = "e" // TR35: c is a deprecated synonym of e
+	}
+	if len(name) != 1 || !strings.Contains("nivfte", name) {
+		return "", fmt.Errorf("operand %q is not supported (cldr.operands has n, i, v, f, t, e)", name)
 	}
 	if len(fields) == 3 {
 		return fmt.Sprintf("o.%s%%%s", name, fields[2]), nil

@@ -45,6 +45,7 @@ func TestGapsReportWhereALanguageFallsBack(t *testing.T) {
 		WithLanguage(language.MustParse("de-AT"), []byte(`{"mfa.list.add": "Methode dazugeben"}`)),
 		WithLanguage(language.Italian, []byte(`{"mfa.list.add": "Aggiungi", "mfa.code.expires": {"other": "Scade tra {{.Count}} minuti."}}`)),
 		WithLanguage(language.MustParse("gsw"), []byte(`{"mfa.list.add": "Hinzuefüege"}`)),
+		WithLanguage(language.MustParse("pt-PT"), []byte(`{"mfa.list.add": "Adicionar um método"}`)),
 	)
 	gaps := map[string]bool{}
 	for _, g := range b.Gaps() {
@@ -56,7 +57,8 @@ func TestGapsReportWhereALanguageFallsBack(t *testing.T) {
 		`it: mfa.code.expires: plural form "one" missing; the "other" form is used`,
 		`it: mfa.code.expires: plural form "many" missing; the "other" form is used`,
 		"gsw: no CLDR formatting data; dates and numbers use en",
-		"gsw: mfa.list.title: missing; falls back to en", // CLDR gives Swiss German no parent
+		"gsw: mfa.list.title: missing; falls back to en",      // CLDR gives Swiss German no parent
+		"pt-PT: mfa.list.title: missing; falls back to pt-BR", // pt-PT's parent pt is pt-BR
 	} {
 		if !gaps[want] {
 			t.Errorf("Gaps() lacks %q; has:\n%s", want, strings.Join(sortedKeys(gaps), "\n"))

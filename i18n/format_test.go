@@ -55,7 +55,7 @@ func formatLocalizer(t *testing.T, id string) *Localizer {
 		t.Fatalf("no CLDR data for %s", id)
 	}
 	tag := language.MustParse(id)
-	return &Localizer{tag: tag, lang: id, dir: directionOf(tag), format: loc, hasFormatData: true, plural: pluralRuleOf(tag)}
+	return &Localizer{tag: tag, lang: id, dir: directionOf(tag), format: loc, hasFormatData: true, plural: pluralRuleOf(tag), formatPlural: pluralRuleOf(tag)}
 }
 
 // v8Spaces maps U+202F to U+0020 as V8 does in its date output (see icu-expectations.js).
@@ -113,5 +113,16 @@ func TestFormatsMatchICU(t *testing.T) {
 				t.Errorf("now = %q, ICU %q", got, want.Now)
 			}
 		})
+	}
+}
+
+func TestRelativeTimeFallsBackToOther(t *testing.T) {
+	t.Parallel()
+	l := formatLocalizer(t, "en")
+	patched := *l.format
+	patched.Relative[cldr.Minute].Past[cldr.One] = cldr.RelativePattern{} // a table without "one"
+	l.format = &patched
+	if got := l.relative(cldr.Minute, 1, false); got != "1 minutes ago" {
+		t.Errorf("got %q, want the other form", got)
 	}
 }

@@ -14,8 +14,9 @@ type Localizer struct {
 	dir           string
 	messages      map[string]*message
 	format        *cldr.Locale
-	hasFormatData bool // false: no CLDR data for the language, English formats are used
-	plural        cldr.PluralRule
+	hasFormatData bool            // false: no CLDR data for the language, English formats are used
+	plural        cldr.PluralRule // the language's own rule
+	formatPlural  cldr.PluralRule // the rule of the formatting data's language (relative times)
 	pseudo        pseudoKind
 }
 
@@ -26,6 +27,7 @@ func newLocalizer(b *Bundle, tag language.Tag, msgs map[string]*message, pseudo 
 	}
 	format, ok := formatLocaleOf(formatTag)
 	return &Localizer{
+		formatPlural:  pluralRuleOf(language.Make(format.ID)),
 		bundle:        b,
 		tag:           tag,
 		lang:          tag.String(),

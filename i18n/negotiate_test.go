@@ -58,6 +58,8 @@ func TestMatchBoundsLongHeaders(t *testing.T) {
 		{"within the entry limit is read", strings.Repeat("xx,", maxAcceptLanguageEntries-1) + "de", "de"},
 		{"an over-long range is skipped", "de-" + strings.Repeat("x", maxLanguageRangeBytes) + ",fr", "fr"},
 		{"a megabyte header", strings.Repeat("a", 1<<20), "en"},
+		{"few entries, many bytes", strings.Repeat("xx;p="+strings.Repeat("v", 200)+",", 5) + "de", "en"},
+		{"few entries, within the bytes", strings.Repeat("xx;p="+strings.Repeat("v", 150)+",", 5) + "de", "de"},
 	}
 	for _, tt := range tests {
 		if got := b.Match(tt.accept).Lang(); got != tt.want {
@@ -89,6 +91,21 @@ func TestMatchHostChoiceFirst(t *testing.T) {
 		r.Header.Set("Accept-Language", tt.accept)
 		if got := b.MatchRequest(r, tt.choice).Lang(); got != tt.want {
 			t.Errorf("%s: got %s, want %s", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestMatchRefusesLowConfidence(t *testing.T) {
+	t.Parallel()
+	b := newBundle(t, WithLanguage(language.Chinese, []byte(`{}`)), WithLanguage(language.Serbian, []byte(`{}`)))
+	tests := map[string]string{
+		"zh-TW, fr;q=0.5":   "fr", // Traditional Chinese readers are not given Simplified
+		"sr-Latn, de;q=0.5": "de", // nor Latin-script Serbian readers Cyrillic
+		"zh-CN, fr;q=0.5":   "zh",
+	}
+	for accept, want := range tests {
+		if got := b.Match(accept).Lang(); got != want {
+			t.Errorf("Match(%q) = %s, want %s", accept, got, want)
 		}
 	}
 }

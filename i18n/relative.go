@@ -44,8 +44,8 @@ func (l *Localizer) relative(unit cldr.Unit, count int64, future bool) string {
 	if future {
 		patterns = &l.format.Relative[unit].Future
 	}
-	p := patterns[l.plural.Select(count)]
-	if !p.Present {
+	p := patterns[l.formatPlural.Select(count)]
+	if !p.Present { // not in CLDR 48's data; a guard against a future table
 		p = patterns[cldr.Other]
 	}
 	if !p.HasNumber {

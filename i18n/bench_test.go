@@ -110,6 +110,17 @@ func TestNoAllocationWithoutArguments(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { benchSink = l.T("mfa.factor.renamed", Str("Old", "a"), Str("New", "b")) }); n > 1 {
 		t.Errorf("T with two arguments allocates %.0f times per call, want 1 (the result)", n)
 	}
+	pl := newBundle(t).Localizer(language.Polish)
+	for name, f := range map[string]func(){
+		"N":            func() { benchSink = pl.N("mfa.recovery.codes_left", 22) },
+		"Date":         func() { benchSink = pl.Date(day) },
+		"RelativeTime": func() { benchSink = pl.RelativeTime(day.Add(-5*time.Minute), day) },
+		"Number":       func() { benchSink = pl.Number(-1234567) },
+	} {
+		if n := testing.AllocsPerRun(100, f); n > 1 {
+			t.Errorf("%s allocates %.0f times per call, want 1 (the result)", name, n)
+		}
+	}
 }
 
 // TestConcurrentUse shares one bundle between goroutines that negotiate, render, format and

@@ -24,34 +24,37 @@ func (l *Localizer) DateAbbrev(t time.Time) string {
 
 func (l *Localizer) formatDate(pattern []cldr.DatePart, t time.Time) string {
 	var b strings.Builder
-	b.Grow(24)
+	b.Grow(32)
+	var buf [20]byte
+	zero := l.format.ZeroDigit
 	year, month, day := t.Date()
 	for _, p := range pattern {
 		switch p.Field {
 		case cldr.FieldLiteral:
 			b.WriteString(p.Text)
 		case cldr.FieldYear:
-			l.writeDigits(&b, strconv.Itoa(year))
+			writeDigits(&b, zero, strconv.AppendInt(buf[:0], int64(year), 10))
 		case cldr.FieldYear2:
-			l.writePadded(&b, year%100)
+			writePadded(&b, zero, year%100)
 		case cldr.FieldMonth:
-			l.writeDigits(&b, strconv.Itoa(int(month)))
+			writeDigits(&b, zero, strconv.AppendInt(buf[:0], int64(month), 10))
 		case cldr.FieldMonth2:
-			l.writePadded(&b, int(month))
+			writePadded(&b, zero, int(month))
 		case cldr.FieldMonthAbbr:
 			b.WriteString(l.format.MonthsAbbr[month-1])
 		case cldr.FieldMonthWide:
 			b.WriteString(l.format.MonthsWide[month-1])
 		case cldr.FieldDay:
-			l.writeDigits(&b, strconv.Itoa(day))
+			writeDigits(&b, zero, strconv.AppendInt(buf[:0], int64(day), 10))
 		case cldr.FieldDay2:
-			l.writePadded(&b, day)
+			writePadded(&b, zero, day)
 		}
 	}
 	return b.String()
 }
 
 // writePadded writes 0 ≤ n < 100 as two digits.
-func (l *Localizer) writePadded(b *strings.Builder, n int) {
-	l.writeDigits(b, string([]byte{byte('0' + n/10), byte('0' + n%10)}))
+func writePadded(b *strings.Builder, zero rune, n int) {
+	digits := [2]byte{byte('0' + n/10), byte('0' + n%10)}
+	writeDigits(b, zero, digits[:])
 }

@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"github.com/selfmfa/selfmfa/i18n/internal/cldr"
 	"math"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 // "12 345" in pl (minimumGroupingDigits 2), "12,34,567" in hi, "١٬٢٣٤" in ar-EG.
 func (l *Localizer) Number(n int64) string {
 	var b strings.Builder
+	b.Grow(32) // 19 digits, 6 separators of up to 3 bytes, a sign
 	l.appendNumber(&b, n)
 	return b.String()
 }
@@ -31,10 +33,10 @@ func (l *Localizer) Decimal(f float64, fractionDigits int) string {
 	if math.Signbit(f) {
 		b.WriteString(l.format.Minus)
 	}
-	l.writeGrouped(&b, integer)
+	writeGrouped(&b, l.format, integer)
 	if fraction != "" {
 		b.WriteString(l.format.Decimal)
-		l.writeDigits(&b, fraction)
+		writeDigits(&b, l.format.ZeroDigit, fraction)
 	}
 	return b.String()
 }
@@ -46,16 +48,15 @@ func (l *Localizer) appendNumber(b *strings.Builder, n int64) {
 		b.WriteString(l.format.Minus)
 		u = -u
 	}
-	l.writeGrouped(b, string(strconv.AppendUint(buf[:0], u, 10)))
+	writeGrouped(b, l.format, strconv.AppendUint(buf[:0], u, 10))
 }
 
 // writeGrouped writes ASCII digits with the locale's grouping: groups of PrimaryGroup digits at
 // the right, SecondaryGroup further left, and no grouping at all below PrimaryGroup +
 // MinimumGroupingDigits digits.
-func (l *Localizer) writeGrouped(b *strings.Builder, digits string) {
-	f := l.format
+func writeGrouped[D ~string | ~[]byte](b *strings.Builder, f *cldr.Locale, digits D) {
 	if len(digits) < f.PrimaryGroup+f.MinimumGroupingDigits {
-		l.writeDigits(b, digits)
+		writeDigits(b, f.ZeroDigit, digits)
 		return
 	}
 	head := digits[:len(digits)-f.PrimaryGroup]
@@ -64,24 +65,23 @@ func (l *Localizer) writeGrouped(b *strings.Builder, digits string) {
 	if first == 0 {
 		first = f.SecondaryGroup
 	}
-	l.writeDigits(b, head[:first])
+	writeDigits(b, f.ZeroDigit, head[:first])
 	for i := first; i < len(head); i += f.SecondaryGroup {
 		b.WriteString(f.Group)
-		l.writeDigits(b, head[i:i+f.SecondaryGroup])
+		writeDigits(b, f.ZeroDigit, head[i:i+f.SecondaryGroup])
 	}
 	b.WriteString(f.Group)
-	l.writeDigits(b, tail)
+	writeDigits(b, f.ZeroDigit, tail)
 }
 
-// writeDigits writes ASCII digits in the locale's numbering system.
-func (l *Localizer) writeDigits(b *strings.Builder, digits string) {
-	zero := l.format.ZeroDigit
-	if zero == '0' {
-		b.WriteString(digits)
-		return
-	}
+// writeDigits writes ASCII digits in the numbering system whose zero is zero.
+func writeDigits[D ~string | ~[]byte](b *strings.Builder, zero rune, digits D) {
 	for i := 0; i < len(digits); i++ {
-		b.WriteRune(zero + rune(digits[i]-'0'))
+		if zero == '0' {
+			b.WriteByte(digits[i])
+		} else {
+			b.WriteRune(zero + rune(digits[i]-'0'))
+		}
 	}
 }
 

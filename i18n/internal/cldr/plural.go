@@ -62,7 +62,7 @@ type operands struct {
 
 // PluralRule selects the plural category of an integer count in one language.
 type PluralRule struct {
-	selectFn   func(o *operands) Plural
+	selectFn   func(o operands) Plural
 	categories PluralSet
 }
 
@@ -72,7 +72,7 @@ func (r PluralRule) Select(n int64) Plural {
 		n = -n
 	}
 	o := operands{n: n, i: n}
-	return r.selectFn(&o)
+	return r.selectFn(o)
 }
 
 // Categories returns the categories the language uses (always including Other).
@@ -88,7 +88,7 @@ func FindPluralRule(id string) (PluralRule, bool) {
 // OtherOnlyRule returns the rule of languages without plural distinctions (every count is
 // Other), for a language CLDR does not know.
 func OtherOnlyRule() PluralRule {
-	return PluralRule{selectFn: func(*operands) Plural { return Other }, categories: 1 << Other}
+	return PluralRule{selectFn: func(operands) Plural { return Other }, categories: 1 << Other}
 }
 
 // inRange reports whether lo ≤ x ≤ hi.

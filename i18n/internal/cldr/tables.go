@@ -2,28 +2,28 @@
 
 package cldr
 
-func pluralRule0(o *operands) Plural {
+func pluralRule0(o operands) Plural {
 	if o.n == 1 {
 		return One
 	}
 	return Other
 }
 
-func pluralRule1(o *operands) Plural {
+func pluralRule1(o operands) Plural {
 	if inRange(o.n, 0, 1) {
 		return One
 	}
 	return Other
 }
 
-func pluralRule2(o *operands) Plural {
+func pluralRule2(o operands) Plural {
 	if o.i == 0 || o.n == 1 {
 		return One
 	}
 	return Other
 }
 
-func pluralRule3(o *operands) Plural {
+func pluralRule3(o operands) Plural {
 	if o.n == 0 {
 		return Zero
 	}
@@ -42,14 +42,14 @@ func pluralRule3(o *operands) Plural {
 	return Other
 }
 
-func pluralRule4(o *operands) Plural {
+func pluralRule4(o operands) Plural {
 	if o.i == 1 && o.v == 0 {
 		return One
 	}
 	return Other
 }
 
-func pluralRule5(o *operands) Plural {
+func pluralRule5(o operands) Plural {
 	if o.n%10 == 1 && !(o.n%100 == 11) {
 		return One
 	}
@@ -62,7 +62,7 @@ func pluralRule5(o *operands) Plural {
 	return Other
 }
 
-func pluralRule6(o *operands) Plural {
+func pluralRule6(o operands) Plural {
 	if o.n == 0 {
 		return Zero
 	}
@@ -72,11 +72,11 @@ func pluralRule6(o *operands) Plural {
 	return Other
 }
 
-func pluralRule7(o *operands) Plural {
+func pluralRule7(o operands) Plural {
 	return Other
 }
 
-func pluralRule8(o *operands) Plural {
+func pluralRule8(o operands) Plural {
 	if o.n%10 == 1 && !(o.n%100 == 11 || o.n%100 == 71 || o.n%100 == 91) {
 		return One
 	}
@@ -92,7 +92,7 @@ func pluralRule8(o *operands) Plural {
 	return Other
 }
 
-func pluralRule9(o *operands) Plural {
+func pluralRule9(o operands) Plural {
 	if o.v == 0 && o.i%10 == 1 && !(o.i%100 == 11) || o.f%10 == 1 && !(o.f%100 == 11) {
 		return One
 	}
@@ -102,7 +102,7 @@ func pluralRule9(o *operands) Plural {
 	return Other
 }
 
-func pluralRule10(o *operands) Plural {
+func pluralRule10(o operands) Plural {
 	if o.i == 1 && o.v == 0 {
 		return One
 	}
@@ -112,14 +112,14 @@ func pluralRule10(o *operands) Plural {
 	return Other
 }
 
-func pluralRule11(o *operands) Plural {
+func pluralRule11(o operands) Plural {
 	if o.v == 0 && (o.i == 1 || o.i == 2 || o.i == 3) || o.v == 0 && !(o.i%10 == 4 || o.i%10 == 6 || o.i%10 == 9) || !(o.v == 0) && !(o.f%10 == 4 || o.f%10 == 6 || o.f%10 == 9) {
 		return One
 	}
 	return Other
 }
 
-func pluralRule12(o *operands) Plural {
+func pluralRule12(o operands) Plural {
 	if o.i == 1 && o.v == 0 {
 		return One
 	}
@@ -132,7 +132,7 @@ func pluralRule12(o *operands) Plural {
 	return Other
 }
 
-func pluralRule13(o *operands) Plural {
+func pluralRule13(o operands) Plural {
 	if o.n == 0 {
 		return Zero
 	}
@@ -151,14 +151,14 @@ func pluralRule13(o *operands) Plural {
 	return Other
 }
 
-func pluralRule14(o *operands) Plural {
+func pluralRule14(o operands) Plural {
 	if o.n == 1 || !(o.t == 0) && (o.i == 0 || o.i == 1) {
 		return One
 	}
 	return Other
 }
 
-func pluralRule15(o *operands) Plural {
+func pluralRule15(o operands) Plural {
 	if o.v == 0 && o.i%100 == 1 || o.f%100 == 1 {
 		return One
 	}
@@ -171,7 +171,7 @@ func pluralRule15(o *operands) Plural {
 	return Other
 }
 
-func pluralRule16(o *operands) Plural {
+func pluralRule16(o operands) Plural {
 	if o.n == 1 {
 		return One
 	}
@@ -181,14 +181,14 @@ func pluralRule16(o *operands) Plural {
 	return Other
 }
 
-func pluralRule17(o *operands) Plural {
+func pluralRule17(o operands) Plural {
 	if o.i == 0 || o.i == 1 {
 		return One
 	}
 	return Other
 }
 
-func pluralRule18(o *operands) Plural {
+func pluralRule18(o operands) Plural {
 	if o.i == 0 || o.i == 1 {
 		return One
 	}
@@ -198,7 +198,7 @@ func pluralRule18(o *operands) Plural {
 	return Other
 }
 
-func pluralRule19(o *operands) Plural {
+func pluralRule19(o operands) Plural {
 	if o.n == 1 {
 		return One
 	}
@@ -214,7 +214,7 @@ func pluralRule19(o *operands) Plural {
 	return Other
 }
 
-func pluralRule20(o *operands) Plural {
+func pluralRule20(o operands) Plural {
 	if o.n == 1 || o.n == 11 {
 		return One
 	}
@@ -227,7 +227,7 @@ func pluralRule20(o *operands) Plural {
 	return Other
 }
 
-func pluralRule21(o *operands) Plural {
+func pluralRule21(o operands) Plural {
 	if o.v == 0 && o.i%10 == 1 {
 		return One
 	}
@@ -243,7 +243,7 @@ func pluralRule21(o *operands) Plural {
 	return Other
 }
 
-func pluralRule22(o *operands) Plural {
+func pluralRule22(o operands) Plural {
 	if o.i == 1 && o.v == 0 || o.i == 0 && !(o.v == 0) {
 		return One
 	}
@@ -253,14 +253,14 @@ func pluralRule22(o *operands) Plural {
 	return Other
 }
 
-func pluralRule23(o *operands) Plural {
+func pluralRule23(o operands) Plural {
 	if o.t == 0 && o.i%10 == 1 && !(o.i%100 == 11) || o.t%10 == 1 && !(o.t%100 == 11) {
 		return One
 	}
 	return Other
 }
 
-func pluralRule24(o *operands) Plural {
+func pluralRule24(o operands) Plural {
 	if o.n == 1 {
 		return One
 	}
@@ -270,7 +270,7 @@ func pluralRule24(o *operands) Plural {
 	return Other
 }
 
-func pluralRule25(o *operands) Plural {
+func pluralRule25(o operands) Plural {
 	if o.n == 0 {
 		return Zero
 	}
@@ -289,7 +289,7 @@ func pluralRule25(o *operands) Plural {
 	return Other
 }
 
-func pluralRule26(o *operands) Plural {
+func pluralRule26(o operands) Plural {
 	if o.n == 0 {
 		return Zero
 	}
@@ -299,7 +299,7 @@ func pluralRule26(o *operands) Plural {
 	return Other
 }
 
-func pluralRule27(o *operands) Plural {
+func pluralRule27(o operands) Plural {
 	if o.n%10 == 1 && !(inRange(o.n%100, 11, 19)) {
 		return One
 	}
@@ -312,7 +312,7 @@ func pluralRule27(o *operands) Plural {
 	return Other
 }
 
-func pluralRule28(o *operands) Plural {
+func pluralRule28(o operands) Plural {
 	if o.n%10 == 0 || inRange(o.n%100, 11, 19) || o.v == 2 && inRange(o.f%100, 11, 19) {
 		return Zero
 	}
@@ -322,14 +322,14 @@ func pluralRule28(o *operands) Plural {
 	return Other
 }
 
-func pluralRule29(o *operands) Plural {
+func pluralRule29(o operands) Plural {
 	if o.v == 0 && o.i%10 == 1 && !(o.i%100 == 11) || o.f%10 == 1 && !(o.f%100 == 11) {
 		return One
 	}
 	return Other
 }
 
-func pluralRule30(o *operands) Plural {
+func pluralRule30(o operands) Plural {
 	if o.i == 1 && o.v == 0 {
 		return One
 	}
@@ -339,7 +339,7 @@ func pluralRule30(o *operands) Plural {
 	return Other
 }
 
-func pluralRule31(o *operands) Plural {
+func pluralRule31(o operands) Plural {
 	if o.n == 1 {
 		return One
 	}
@@ -355,7 +355,7 @@ func pluralRule31(o *operands) Plural {
 	return Other
 }
 
-func pluralRule32(o *operands) Plural {
+func pluralRule32(o operands) Plural {
 	if o.i == 1 && o.v == 0 {
 		return One
 	}
@@ -368,7 +368,7 @@ func pluralRule32(o *operands) Plural {
 	return Other
 }
 
-func pluralRule33(o *operands) Plural {
+func pluralRule33(o operands) Plural {
 	if inRange(o.i, 0, 1) {
 		return One
 	}
@@ -378,7 +378,7 @@ func pluralRule33(o *operands) Plural {
 	return Other
 }
 
-func pluralRule34(o *operands) Plural {
+func pluralRule34(o operands) Plural {
 	if o.v == 0 && o.i%10 == 1 && !(o.i%100 == 11) {
 		return One
 	}
@@ -391,7 +391,7 @@ func pluralRule34(o *operands) Plural {
 	return Other
 }
 
-func pluralRule35(o *operands) Plural {
+func pluralRule35(o operands) Plural {
 	if o.n%10 == 1 && !(o.n%100 == 11) {
 		return One
 	}
@@ -407,7 +407,7 @@ func pluralRule35(o *operands) Plural {
 	return Other
 }
 
-func pluralRule36(o *operands) Plural {
+func pluralRule36(o operands) Plural {
 	if o.i == 0 || o.n == 1 {
 		return One
 	}
@@ -417,14 +417,14 @@ func pluralRule36(o *operands) Plural {
 	return Other
 }
 
-func pluralRule37(o *operands) Plural {
+func pluralRule37(o operands) Plural {
 	if (o.n == 0 || o.n == 1) || o.i == 0 && o.f == 1 {
 		return One
 	}
 	return Other
 }
 
-func pluralRule38(o *operands) Plural {
+func pluralRule38(o operands) Plural {
 	if o.v == 0 && o.i%100 == 1 {
 		return One
 	}
@@ -437,7 +437,7 @@ func pluralRule38(o *operands) Plural {
 	return Other
 }
 
-func pluralRule39(o *operands) Plural {
+func pluralRule39(o operands) Plural {
 	if inRange(o.n, 0, 1) || inRange(o.n, 11, 99) {
 		return One
 	}

@@ -178,7 +178,7 @@ func writePlurals(b *bytes.Buffer, rules map[string]pluralRuleSet) {
 		}
 	}
 	for i, set := range order {
-		fmt.Fprintf(b, "func pluralRule%d(o *operands) Plural {\n", i)
+		fmt.Fprintf(b, "func pluralRule%d(o operands) Plural {\n", i)
 		for c := 0; c < 5; c++ {
 			if set.present[c] {
 				fmt.Fprintf(b, "if %s {\nreturn %s\n}\n", set.conditions[c], goCategory(c))

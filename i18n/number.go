@@ -12,7 +12,7 @@ import (
 // "12 345" in pl (minimumGroupingDigits 2), "12,34,567" in hi, "١٬٢٣٤" in ar-EG.
 func (l *Localizer) Number(n int64) string {
 	var b strings.Builder
-	b.Grow(32) // 19 digits, 6 separators of up to 3 bytes, a sign
+	b.Grow(64) // 19 digits of up to 2 bytes, 6 separators of up to 3, a sign of up to 5
 	l.appendNumber(&b, n)
 	return b.String()
 }

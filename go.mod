@@ -10,6 +10,7 @@ require (
 	github.com/pquerna/otp v1.5.0
 	golang.org/x/net v0.59.0
 	golang.org/x/oauth2 v0.38.0
+	golang.org/x/text v0.42.0
 )
 
 require (

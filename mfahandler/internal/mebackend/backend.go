@@ -104,7 +104,9 @@ func (b *Backend) Start(ctx context.Context, token string, req enroll.StartReque
 // checkEnrollment refuses an answer that lacks what the next page and the confirmation need:
 // a QR code or secret is never rendered from an unexpected answer.
 func checkEnrollment(f enroll.Factor, e *myaccount.Enrollment) error {
-	bad := func(why string) error { return errors.New("mfahandler: unexpected My Account enrollment answer: " + why) }
+	bad := func(why string) error {
+		return errors.New("mfahandler: unexpected My Account enrollment answer: " + why)
+	}
 	if e.VerifyID == "" || e.AuthSession == "" {
 		return bad("no method id or auth_session")
 	}

@@ -19,7 +19,7 @@ const sweepInterval = time.Minute
 var errFull = errors.New("limiter: memory limiter is full of live locks and flags")
 
 // Memory is an in-process [Limiter]. It is safe for concurrent use; its state is per process,
-// so several app instances need a shared implementation instead (see example/redislimit).
+// so several app instances need a shared implementation instead (see github.com/selfmfa/selfmfa/redislimit and github.com/selfmfa/selfmfa/pglimit).
 //
 // Memory stays bounded: a bucket is dropped once it has refilled (it is then the same as no
 // bucket), an expired lock once its ttl has passed, and when the number of buckets and locks

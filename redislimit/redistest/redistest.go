@@ -1,5 +1,6 @@
-// Package redistest starts a real redis-server for the example module's tests: from PATH, on a
-// free loopback port, without persistence, stopped when the test ends.
+// Package redistest starts a real redis-server for tests: from PATH, on a free loopback port,
+// without persistence, stopped when the test ends. redislimit's tests and the example
+// module's multi-instance tests use it; so can a host's own tests.
 //
 //	addr, stop := redistest.Start(t) // "127.0.0.1:PORT"; stop() kills it early (e.g. to test an outage)
 //

@@ -26,7 +26,6 @@
 package pgtest
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -39,6 +38,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/selfmfa/selfmfa/internal/logwait"
 )
 
 // readyTimeout bounds how long the server may take to accept connections; stopTimeout how
@@ -117,7 +118,7 @@ func start(bin, dir string, cred *syscall.Credential) (*Server, error) {
 	if out, err := initdb.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("pgtest: initdb failed: %w\n%s", err, out)
 	}
-	log := &readyWriter{ready: make(chan struct{})}
+	log := logwait.New("database system is ready to accept connections")
 	cmd := command(cred, filepath.Join(bin, "postgres"),
 		"-D", data, "-k", dir, "-p", strconv.Itoa(port),
 		"-c", "listen_addresses=", "-c", "fsync=off", "-c", "synchronous_commit=off",
@@ -136,7 +137,7 @@ func start(bin, dir string, cred *syscall.Credential) (*Server, error) {
 	timer := time.NewTimer(readyTimeout)
 	defer timer.Stop()
 	select {
-	case <-log.ready:
+	case <-log.Ready():
 		return s, nil
 	case err := <-s.exited:
 		s.once.Do(func() {})
@@ -234,31 +235,4 @@ func tempDir() (string, error) {
 		return "", fmt.Errorf("pgtest: temporary directory: %w", err)
 	}
 	return dir, nil
-}
-
-// readyWriter collects the server's log and closes ready once it accepts connections.
-type readyWriter struct {
-	mu    sync.Mutex
-	buf   bytes.Buffer
-	ready chan struct{}
-	done  bool
-}
-
-func (w *readyWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.buf.Len() < 64<<10 {
-		w.buf.Write(p)
-	}
-	if !w.done && bytes.Contains(w.buf.Bytes(), []byte("database system is ready to accept connections")) {
-		w.done = true
-		close(w.ready)
-	}
-	return len(p), nil
-}
-
-func (w *readyWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.String()
 }

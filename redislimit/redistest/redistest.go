@@ -8,7 +8,6 @@
 package redistest
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -17,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/selfmfa/selfmfa/internal/logwait"
 )
 
 // readyTimeout bounds how long redis-server may take to accept connections.
@@ -50,7 +51,7 @@ func try(t testing.TB, bin string) (string, func(), error) {
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
 
-	w := &readyWriter{ready: make(chan struct{})}
+	w := logwait.New("Ready to accept connections")
 	cmd := exec.Command(bin,
 		"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
 		"--save", "", "--appendonly", "no",
@@ -72,7 +73,7 @@ func try(t testing.TB, bin string) (string, func(), error) {
 	timer := time.NewTimer(readyTimeout)
 	defer timer.Stop()
 	select {
-	case <-w.ready:
+	case <-w.Ready():
 	case err := <-exited:
 		once.Do(func() {})
 		return "", nil, fmt.Errorf("redis-server exited before it was ready (%v):\n%s", err, w.String())
@@ -82,31 +83,4 @@ func try(t testing.TB, bin string) (string, func(), error) {
 	}
 	t.Cleanup(stop)
 	return "127.0.0.1:" + strconv.Itoa(port), stop, nil
-}
-
-// readyWriter collects redis-server's log and closes ready at "Ready to accept connections".
-type readyWriter struct {
-	mu    sync.Mutex
-	buf   bytes.Buffer
-	ready chan struct{}
-	done  bool
-}
-
-func (w *readyWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.buf.Len() < 64<<10 {
-		w.buf.Write(p)
-	}
-	if !w.done && bytes.Contains(w.buf.Bytes(), []byte("Ready to accept connections")) {
-		w.done = true
-		close(w.ready)
-	}
-	return len(p), nil
-}
-
-func (w *readyWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.String()
 }

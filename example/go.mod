@@ -13,6 +13,7 @@ require (
 	github.com/gomodule/redigo v1.9.3
 	github.com/makiuchi-d/gozxing v0.1.1
 	github.com/selfmfa/selfmfa v0.0.0
+	github.com/selfmfa/selfmfa/redislimit v0.0.0
 	golang.org/x/oauth2 v0.38.0
 )
 
@@ -31,6 +32,9 @@ require (
 	honnef.co/go/tools v0.8.2 // indirect
 )
 
-replace github.com/selfmfa/selfmfa => ../
+replace (
+	github.com/selfmfa/selfmfa => ../
+	github.com/selfmfa/selfmfa/redislimit => ../redislimit
+)
 
 tool honnef.co/go/tools/cmd/staticcheck

@@ -61,10 +61,14 @@
 //
 // # Implementations
 //
-// [Memory] ([NewMemory]) is in-process and bounded: refilled buckets and expired locks are
-// dropped, and at the key bound the least recently used bucket is evicted. It fits a single
-// instance. Several instances need a shared implementation; example/redislimit is one on
-// Redis, with each operation an atomic Lua script.
+// [Memory] ([NewMemory]) is in-process and bounded: refilled buckets and expired locks and
+// flags leave a few per call (no periodic sweep stalls callers), and at the key bound the least
+// recently used bucket is evicted; live locks and flags never are (a full Memory answers
+// [ErrFull] instead). It fits a single instance. Several instances need a shared
+// implementation, each its own module so that its driver stays out of other hosts' builds:
+//
+//   - [github.com/selfmfa/selfmfa/redislimit] on Redis (redigo), each operation one Lua script;
+//   - [github.com/selfmfa/selfmfa/pglimit] on PostgreSQL (pgx), each operation one statement.
 //
 // Implementations take the time from an injectable clock and are checked by the conformance
 // suite in [github.com/selfmfa/selfmfa/limiter/limitertest], which drives that clock:

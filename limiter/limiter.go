@@ -133,7 +133,7 @@ func CheckTTL(ttl time.Duration) error {
 // tat <= now) is full. Given the stored tat (zero when absent) it returns the decision and the
 // tat to store. The stored state may be dropped as soon as now >= tat: the bucket is full again.
 //
-// All arguments are in one unit (nanoseconds here; the Lua script in example/redislimit is a
+// All arguments are in one unit (nanoseconds here; the Lua script in redislimit is a
 // line-by-line copy in milliseconds).
 func gcra(now, tat, refill int64, burst int) (allowed bool, remaining int, retryAfter, newTAT int64) {
 	if tat < now {

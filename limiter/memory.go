@@ -9,51 +9,42 @@ import (
 	"time"
 )
 
-// DefaultMaxKeys is the default bound on the number of buckets and locks a [Memory] holds.
+// DefaultMaxKeys is the default bound on the number of buckets, locks and flags a [Memory]
+// holds at once.
 const DefaultMaxKeys = 100_000
 
-// sweepInterval is how often (by the limiter's clock) Memory drops expired buckets and locks.
-const sweepInterval = time.Minute
-
-// errFull is returned when a Memory at its key bound holds only live locks.
-var errFull = errors.New("limiter: memory limiter is full of live locks and flags")
+// ErrFull is returned (possibly wrapped) by [Memory] when it is at its key bound and every
+// entry is a live lock or flag: it refuses to store more rather than forget a live one. The
+// caller fails closed; raise [WithMaxKeys] if this happens in normal use.
+var ErrFull = errors.New("limiter: memory limiter is at its key bound with only live locks and flags; raise WithMaxKeys")
 
 // Memory is an in-process [Limiter]. It is safe for concurrent use; its state is per process,
-// so several app instances need a shared implementation instead (see example/redislimit).
+// so several app instances need a shared implementation instead (see
+// github.com/selfmfa/selfmfa/redislimit and github.com/selfmfa/selfmfa/pglimit).
 //
-// Memory stays bounded: a bucket is dropped once it has refilled (it is then the same as no
-// bucket), an expired lock once its ttl has passed, and when the number of buckets and locks
-// reaches the bound (see [WithMaxKeys]) the least recently used bucket is evicted. Eviction
-// forgets that key's spent attempts, so keep the bound well above the number of users active
-// within one rule window. Live locks are never evicted.
+// Memory stays bounded (see [WithMaxKeys]) without ever forgetting a live lock or flag:
+//
+//   - A bucket is dropped once it has refilled (it is then the same as no bucket), a lock or
+//     a flag once its ttl has passed. Expired entries leave a few per call, earliest deadline
+//     first, so no call does work proportional to the number of keys (there is no periodic
+//     sweep that stops every caller).
+//   - At the bound, a new entry takes the place of an expired one if there is one; failing
+//     that, the least recently used bucket is evicted. Eviction forgets that key's spent attempts (the
+//     user gets a full budget back), so size the bound well above the number of buckets live
+//     at once: one per rule for every user active within that rule's [Rule.Window], plus the
+//     locks and flags in flight.
+//   - Live locks and flags are never evicted: a flag is a claim that a single-use step is over,
+//     and forgetting it early would reopen the step. With only live locks and flags left, a
+//     call that needs a new entry fails with [ErrFull] and changes nothing.
 type Memory struct {
 	now     func() time.Time
 	maxKeys int
 
 	mu        sync.Mutex
-	buckets   map[bucketKey]*list.Element // values are *bucket
-	lru       *list.List                  // front: most recently used
-	locks     map[string]memLock
-	flags     map[string]memFlag
+	entries   map[entryKey]*entry
+	deadlines deadlineHeap
+	buckets   *list.List // LRU of bucket entries; front: most recently used
 	nextToken uint64
-	lastSweep int64
-}
-
-type bucketKey struct{ rule, key string }
-
-type bucket struct {
-	k   bucketKey
-	tat int64 // UnixNano
-}
-
-type memFlag struct {
-	value    []byte
-	deadline int64 // UnixNano
-}
-
-type memLock struct {
-	token    uint64
-	deadline int64 // UnixNano
 }
 
 // MemoryOption configures [NewMemory].
@@ -68,8 +59,9 @@ func WithClock(now func() time.Time) MemoryOption {
 	}
 }
 
-// WithMaxKeys bounds the number of buckets and locks held at once (default [DefaultMaxKeys]).
-// Values below 1 keep the default.
+// WithMaxKeys bounds the number of buckets, locks and flags held at once (default
+// [DefaultMaxKeys]). Values below 1 keep the default. Each entry costs about 200 bytes plus its
+// key and, for a flag, its value.
 func WithMaxKeys(n int) MemoryOption {
 	return func(m *Memory) {
 		if n >= 1 {
@@ -83,10 +75,8 @@ func NewMemory(opts ...MemoryOption) *Memory {
 	m := &Memory{
 		now:     time.Now,
 		maxKeys: DefaultMaxKeys,
-		buckets: make(map[bucketKey]*list.Element),
-		lru:     list.New(),
-		locks:   make(map[string]memLock),
-		flags:   make(map[string]memFlag),
+		entries: make(map[entryKey]*entry),
+		buckets: list.New(),
 	}
 	for _, o := range opts {
 		o(m)
@@ -94,37 +84,36 @@ func NewMemory(opts ...MemoryOption) *Memory {
 	return m
 }
 
+// begin locks m, reads the clock and drops a few expired entries. The caller unlocks m.mu.
+func (m *Memory) begin() int64 {
+	m.mu.Lock()
+	now := m.now().UnixNano()
+	m.expire(now, expirePerCall)
+	return now
+}
+
 // Take implements [Limiter].
 func (m *Memory) Take(ctx context.Context, key string, rule Rule) (Decision, error) {
 	if err := checkTake(ctx, key, rule); err != nil {
 		return Decision{}, err
 	}
-	m.mu.Lock()
+	now := m.begin()
 	defer m.mu.Unlock()
-	now := m.now().UnixNano()
-	m.maybeSweep(now)
 
-	k := bucketKey{rule.Name, key}
+	e := m.live(entryKey{kind: kindBucket, rule: rule.Name, name: key}, now)
 	var tat int64
-	el, ok := m.buckets[k]
-	if ok {
-		tat = el.Value.(*bucket).tat
+	if e != nil {
+		tat = e.deadline
+		m.buckets.MoveToFront(e.lru)
 	}
 	allowed, remaining, retry, newTAT := gcra(now, tat, int64(rule.Refill), rule.Burst)
 	if !allowed {
-		if ok {
-			m.lru.MoveToFront(el)
-		}
 		return Decision{RetryAfter: time.Duration(retry)}, nil
 	}
-	if ok {
-		el.Value.(*bucket).tat = newTAT
-		m.lru.MoveToFront(el)
-	} else {
-		if err := m.makeRoom(now); err != nil {
-			return Decision{}, err
-		}
-		m.buckets[k] = m.lru.PushFront(&bucket{k: k, tat: newTAT})
+	if e != nil {
+		m.setDeadline(e, newTAT)
+	} else if err := m.add(&entry{key: entryKey{kind: kindBucket, rule: rule.Name, name: key}, deadline: newTAT}); err != nil {
+		return Decision{}, fmt.Errorf("limiter: take: %w", err)
 	}
 	return Decision{Allowed: true, Remaining: remaining}, nil
 }
@@ -134,12 +123,10 @@ func (m *Memory) Reset(ctx context.Context, key string, rule Rule) error {
 	if err := checkTake(ctx, key, rule); err != nil {
 		return err
 	}
-	m.mu.Lock()
+	m.begin()
 	defer m.mu.Unlock()
-	k := bucketKey{rule.Name, key}
-	if el, ok := m.buckets[k]; ok {
-		m.lru.Remove(el)
-		delete(m.buckets, k)
+	if e := m.entries[entryKey{kind: kindBucket, rule: rule.Name, name: key}]; e != nil {
+		m.remove(e)
 	}
 	return nil
 }
@@ -156,37 +143,32 @@ func (m *Memory) Lock(ctx context.Context, key string, ttl time.Duration) (unloc
 	if err := CheckTTL(ttl); err != nil {
 		return nil, err
 	}
-	m.mu.Lock()
+	now := m.begin()
 	defer m.mu.Unlock()
-	now := m.now().UnixNano()
-	m.maybeSweep(now)
 
-	l, held := m.locks[key]
-	if held && l.deadline > now {
+	k := entryKey{kind: kindLock, name: key}
+	if m.live(k, now) != nil {
 		return nil, ErrLocked
 	}
-	if !held {
-		if err := m.makeRoom(now); err != nil {
-			return nil, err
-		}
-	}
 	m.nextToken++
-	token := m.nextToken
-	m.locks[key] = memLock{token: token, deadline: now + int64(ttl)}
-
+	e := &entry{key: k, deadline: now + int64(ttl), token: m.nextToken}
+	if err := m.add(e); err != nil {
+		return nil, fmt.Errorf("limiter: lock: %w", err)
+	}
 	var once sync.Once
 	return func() {
 		once.Do(func() {
 			m.mu.Lock()
 			defer m.mu.Unlock()
-			if cur, ok := m.locks[key]; ok && cur.token == token {
-				delete(m.locks, key)
+			if cur := m.entries[k]; cur == e {
+				m.remove(e)
 			}
 		})
 	}, nil
 }
 
-// SetOnce implements [Limiter]. Live flags are never evicted.
+// SetOnce implements [Limiter]. Live flags are never evicted: at the key bound with only live
+// locks and flags, SetOnce fails with [ErrFull].
 func (m *Memory) SetOnce(ctx context.Context, key string, value []byte, ttl time.Duration) ([]byte, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, false, fmt.Errorf("limiter: set once: %w", err)
@@ -194,21 +176,18 @@ func (m *Memory) SetOnce(ctx context.Context, key string, value []byte, ttl time
 	if err := CheckFlag(key, value, ttl); err != nil {
 		return nil, false, err
 	}
-	m.mu.Lock()
+	now := m.begin()
 	defer m.mu.Unlock()
-	now := m.now().UnixNano()
-	m.maybeSweep(now)
-	if f, ok := m.flags[key]; ok && f.deadline > now {
-		return append([]byte{}, f.value...), false, nil
+
+	k := entryKey{kind: kindFlag, name: key}
+	if e := m.live(k, now); e != nil {
+		return append([]byte{}, e.value...), false, nil
 	}
-	if _, ok := m.flags[key]; !ok {
-		if err := m.makeRoom(now); err != nil {
-			return nil, false, err
-		}
+	e := &entry{key: k, deadline: now + int64(ttl), value: append([]byte{}, value...)}
+	if err := m.add(e); err != nil {
+		return nil, false, fmt.Errorf("limiter: set once: %w", err)
 	}
-	v := append([]byte{}, value...)
-	m.flags[key] = memFlag{value: v, deadline: now + int64(ttl)}
-	return append([]byte{}, v...), true, nil
+	return append([]byte{}, e.value...), true, nil
 }
 
 // Get implements [Limiter].
@@ -219,13 +198,13 @@ func (m *Memory) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	if err := CheckKey(key); err != nil {
 		return nil, false, err
 	}
-	m.mu.Lock()
+	now := m.begin()
 	defer m.mu.Unlock()
-	f, ok := m.flags[key]
-	if !ok || f.deadline <= m.now().UnixNano() {
+	e := m.live(entryKey{kind: kindFlag, name: key}, now)
+	if e == nil {
 		return nil, false, nil
 	}
-	return append([]byte{}, f.value...), true, nil
+	return append([]byte{}, e.value...), true, nil
 }
 
 // Delete implements [Limiter].
@@ -236,63 +215,20 @@ func (m *Memory) Delete(ctx context.Context, key string) error {
 	if err := CheckKey(key); err != nil {
 		return err
 	}
-	m.mu.Lock()
+	m.begin()
 	defer m.mu.Unlock()
-	delete(m.flags, key)
+	if e := m.entries[entryKey{kind: kindFlag, name: key}]; e != nil {
+		m.remove(e)
+	}
 	return nil
 }
 
-// Len reports how many buckets and locks Memory holds (expired ones included until the next
-// sweep). It is meant for tests and metrics.
+// Len reports how many buckets, locks and flags Memory holds (expired ones included until they
+// are dropped). It is meant for tests and metrics.
 func (m *Memory) Len() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return len(m.buckets) + len(m.locks) + len(m.flags)
-}
-
-// makeRoom ensures one more entry fits, evicting the least recently used bucket (or, with no
-// buckets left, expired locks). O(1) unless only locks remain. Called with m.mu held.
-func (m *Memory) makeRoom(now int64) error {
-	if len(m.buckets)+len(m.locks)+len(m.flags) < m.maxKeys {
-		return nil
-	}
-	if back := m.lru.Back(); back != nil {
-		m.lru.Remove(back)
-		delete(m.buckets, back.Value.(*bucket).k)
-		return nil
-	}
-	m.sweep(now)
-	if len(m.locks)+len(m.flags) < m.maxKeys {
-		return nil
-	}
-	return errFull
-}
-
-func (m *Memory) maybeSweep(now int64) {
-	if now-m.lastSweep >= int64(sweepInterval) || now < m.lastSweep {
-		m.sweep(now)
-	}
-}
-
-// sweep drops full buckets and expired locks. Called with m.mu held.
-func (m *Memory) sweep(now int64) {
-	m.lastSweep = now
-	for k, el := range m.buckets {
-		if el.Value.(*bucket).tat <= now {
-			m.lru.Remove(el)
-			delete(m.buckets, k)
-		}
-	}
-	for k, l := range m.locks {
-		if l.deadline <= now {
-			delete(m.locks, k)
-		}
-	}
-	for k, f := range m.flags {
-		if f.deadline <= now {
-			delete(m.flags, k)
-		}
-	}
+	return len(m.entries)
 }
 
 func checkTake(ctx context.Context, key string, rule Rule) error {

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # scripts/test.sh — the one command that runs every selfmfa test.
 #
-# It installs what the tests need when it can (Debian, as root: chromium, redis-server, nodejs/npm
-# for axe-core), and otherwise stops with a message that says what to install. Then it runs the
-# static checks (gofmt, go vet, staticcheck, templ generate drift) and `go test -race` over both
-# modules of the workspace (the library and example/). Timing-sensitive checks (benchmarks, long
+# It installs what the tests need when it can (Debian, as root: chromium, redis-server,
+# postgresql, nodejs/npm for axe-core), and otherwise stops with a message that says what to
+# install. Then it runs the static checks (gofmt, go vet, staticcheck, templ generate drift) and
+# `go test -race` over every module of the workspace (the library, example/, redislimit/ and
+# pglimit/). Timing-sensitive checks (benchmarks, long
 # fuzzing, soak) are separate commands listed in the README; they do not run here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,11 +22,27 @@ case "$gover" in
 esac
 
 # --- system packages the tests use -------------------------------------------------------------
-# Real parts only: Debian's chromium for browser tests, a real redis-server for multi-instance tests,
+# Real parts only: Debian's chromium for browser tests, a real redis-server for multi-instance tests
+# and redislimit, a real PostgreSQL for pglimit (its tests start a throwaway cluster with initdb),
 # node/npm to install axe-core (the accessibility audit the browser tests inject into every page).
+have_postgres() {
+  # initdb and postgres on PATH, or where Debian/Ubuntu put them (not on PATH).
+  { command -v initdb >/dev/null 2>&1 && command -v postgres >/dev/null 2>&1; } && return 0
+  local d
+  for d in /usr/lib/postgresql/*/bin; do
+    [ -x "$d/initdb" ] && [ -x "$d/postgres" ] && return 0
+  done
+  return 1
+}
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+have_postgres || need+=(postgresql)
+# PostgreSQL refuses to run as root: under root the tests run it as the "postgres" user, which the
+# Debian package creates.
+if [ "$(id -u)" = 0 ] && ! id -u postgres >/dev/null 2>&1 && [[ ! " ${need[*]} " =~ " postgresql " ]]; then
+  need+=(postgresql)
+fi
 command -v node >/dev/null 2>&1 || need+=(nodejs) # axe-core for the browser tests (example/e2e)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
@@ -40,6 +57,10 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 [ -x /usr/bin/chromium ] || fail "/usr/bin/chromium is still missing after the install step."
 command -v redis-server >/dev/null 2>&1 || fail "redis-server is still missing after the install step."
+have_postgres || fail "PostgreSQL (initdb, postgres) is still missing after the install step; install the postgresql package."
+if [ "$(id -u)" = 0 ] && ! id -u postgres >/dev/null 2>&1; then
+  fail "running as root, and PostgreSQL refuses to run as root: create an unprivileged user named postgres (the Debian postgresql package does) or run as another user."
+fi
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || fail "node/npm are still missing after the install step."
 
 # --- npm packages of the browser tests: axe-core, pinned by example/e2e/package-lock.json --------
@@ -54,7 +75,8 @@ fi
 [ -f "$e2e/node_modules/axe-core/axe.min.js" ] || fail "$e2e/node_modules/axe-core/axe.min.js is missing after npm ci."
 
 # --- static checks -----------------------------------------------------------------------------
-pkgs=(./... ./example/...)
+# Every module of go.work (./... from the root covers the root module only).
+pkgs=(./... ./example/... ./redislimit/... ./pglimit/...)
 say "gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*'))
 [ -z "$unformatted" ] || fail "gofmt would change: $unformatted"

@@ -30,6 +30,36 @@
 //	b, ok, err := store.Get(r, "mfa.pending")
 //	if errors.Is(err, session.ErrNoSession) { ... } // the middleware is missing
 //
+// # What selfmfa keeps in the session, and encrypting it
+//
+// The handler's values are JSON, stored as they are by default, so the host's session store
+// (Redis, PostgreSQL, …) holds in plaintext, for as long as the session lives:
+//
+//   - the MFA API access token (about 10 minutes of power to add and remove the user's factors);
+//   - during an enrollment: the pending TOTP secret (it becomes the user's authenticator once
+//     confirmed), the oob_code of an SMS, voice, email or push enrollment, and the phone number
+//     being enrolled;
+//   - after the first enrollment: the recovery code, until it has been shown.
+//
+// Anyone who can read the store (a backup, a replica, a dump, a shared Redis) can read those.
+// Turn encryption on whenever the store is not exactly as private as the app's memory:
+// several instances on a shared server, backups, or operators who are not the app's own.
+// [Encrypt] wraps any [Store] in AES-256-GCM, bound to the session key name:
+//
+//	keys := [][]byte{currentKey} // 32 random bytes each, from the host's secret manager
+//	store, err := session.Encrypt(session.NewSCS(sm), keys...)
+//
+// To rotate, put a new key first (it encrypts from then on) and keep the old one after it (it
+// still decrypts) until the sessions written with it have ended; then drop it. Records stored
+// before encryption was turned on still load, so turning it on logs nobody out; a record that
+// does not decrypt (a dropped key, an altered value) is treated as absent and logged, and the
+// handler starts that step afresh.
+//
+// Encryption keeps the values confidential and detects altered ones; it cannot stop someone who
+// can write to the store from writing a plaintext value (which loads, for the migration above)
+// or from forging the host's own session data next to it. scs's HashTokenInStore keeps a dump
+// of the store from yielding usable session cookies; use both.
+//
 // # Rules every store must follow
 //
 //   - Use a server-side store. The values selfmfa keeps are secrets: the MFA-API access token and,

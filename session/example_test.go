@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 
 	"github.com/alexedwards/scs/v2"
 
@@ -48,4 +49,29 @@ func ExampleNewSCS() {
 	// Output:
 	// {"kind":"totp"} true <nil>
 	// session: no session on this request; wrap the handler in the store's middleware (for scs: sm.LoadAndSave)
+}
+
+func ExampleEncrypt() {
+	sm := scs.New()
+	key := make([]byte, session.EncryptionKeySize) // in production: 32 random bytes from a secret store
+	store, err := session.Encrypt(session.NewSCS(sm), key)
+	if err != nil {
+		panic(err)
+	}
+	raw := session.NewSCS(sm) // the same session, read past the encryption (37 bytes of overhead)
+
+	h := sm.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = store.Put(w, r, "mfa.pending", []byte(`{"secret":"JBSWY3DPEHPK3PXP"}`))
+		stored, _, _ := raw.Get(r, "mfa.pending")
+		val, _, _ := store.Get(r, "mfa.pending")
+		fmt.Printf("stored %d bytes, plaintext visible: %v\n", len(stored), strings.Contains(string(stored), "JBSWY3"))
+		fmt.Printf("read back: %s\n", val)
+		_, isRenewer := store.(session.Renewer) // forwarded from the SCS store
+		fmt.Println("renewer:", isRenewer)
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+	// Output:
+	// stored 66 bytes, plaintext visible: false
+	// read back: {"secret":"JBSWY3DPEHPK3PXP"}
+	// renewer: true
 }

@@ -22,8 +22,8 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/selfmfa/selfmfa/auth0test"
-	"github.com/selfmfa/selfmfa/example/redislimit"
 	"github.com/selfmfa/selfmfa/mfahandler"
+	"github.com/selfmfa/selfmfa/redislimit"
 	"github.com/selfmfa/selfmfa/session"
 	"github.com/selfmfa/selfmfa/views"
 )

@@ -2,7 +2,7 @@ package app
 
 import (
 	"context"
-	"github.com/selfmfa/selfmfa/example/internal/redistest"
+	"github.com/selfmfa/selfmfa/redislimit/redistest"
 	"net"
 	"net/http"
 	"net/url"
@@ -74,7 +74,7 @@ func TestRedisUnreachable(t *testing.T) {
 	}
 }
 
-// startRedis starts a real redis-server for the test (see example/internal/redistest).
+// startRedis starts a real redis-server for the test (see redislimit/redistest).
 func startRedis(t *testing.T) string {
 	t.Helper()
 	addr, _ := redistest.Start(t)

@@ -2,7 +2,7 @@ package e2e
 
 import (
 	"context"
-	"github.com/selfmfa/selfmfa/example/internal/redistest"
+	"github.com/selfmfa/selfmfa/redislimit/redistest"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -156,7 +156,7 @@ func TestMultiInstanceMemory(t *testing.T) {
 	mustHaveFactors(t, emu, u.ID, "totp", "recovery-code")
 }
 
-// startRedis starts a real redis-server for the test (see example/internal/redistest).
+// startRedis starts a real redis-server for the test (see redislimit/redistest).
 func startRedis(t *testing.T) string {
 	t.Helper()
 	addr, _ := redistest.Start(t)

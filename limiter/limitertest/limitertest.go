@@ -3,8 +3,9 @@
 //
 // The suite owns the clock: for every subtest it makes a [Clock], builds a fresh limiter with
 // newLimiter(t, clock.Now), and moves time with [Clock.Advance]. An implementation therefore
-// has to read time only through the function it is given; a shared server (Redis) must take
-// "now" from the client, as example/redislimit's scripts do. No test sleeps.
+// has to read time only through the function it is given; a shared server (Redis, PostgreSQL)
+// must then take "now" from the client, as redislimit's and pglimit's WithClock options make
+// them do. No test sleeps.
 //
 //	func TestMemory(t *testing.T) {
 //		limitertest.TestLimiter(t, func(t *testing.T, now func() time.Time) limiter.Limiter {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/selfmfa/selfmfa/example/internal/redistest"
 	"log/slog"
 	"net"
 	"strings"
@@ -13,9 +12,10 @@ import (
 
 	"github.com/gomodule/redigo/redis"
 
-	"github.com/selfmfa/selfmfa/example/redislimit"
 	"github.com/selfmfa/selfmfa/limiter"
 	"github.com/selfmfa/selfmfa/limiter/limitertest"
+	"github.com/selfmfa/selfmfa/redislimit"
+	"github.com/selfmfa/selfmfa/redislimit/redistest"
 )
 
 func TestConformance(t *testing.T) {
@@ -213,7 +213,7 @@ func startRedisAddr(t *testing.T) string {
 	return addr
 }
 
-// startRedisStoppable starts a real redis-server (see example/internal/redistest); stop kills
+// startRedisStoppable starts a real redis-server (see package redistest); stop kills
 // it early, to test an outage.
 func startRedisStoppable(t *testing.T) (addr string, stop func()) {
 	t.Helper()

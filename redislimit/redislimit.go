@@ -22,10 +22,21 @@ const DefaultPrefix = "selfmfa:limiter:"
 // have ended.
 const unlockTimeout = 5 * time.Second
 
-// takeScript is limiter's GCRA in milliseconds. KEYS[1] bucket; ARGV now_ms, refill_ms, burst.
-// Returns {allowed 0|1, remaining, retry_after_ms}.
-var takeScript = redis.NewScript(1, `
+// clockLua is the prelude of every script that reads the time: ARGV[1] is "now" in Unix
+// milliseconds from the client's clock ([WithClock]), or empty to read the Redis server's own
+// clock (TIME, microseconds, floored to milliseconds). Redis 5 and later replicate a script's
+// effects rather than its text, so reading TIME before a write is allowed.
+const clockLua = `
 local now = tonumber(ARGV[1])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+`
+
+// takeScript is limiter's GCRA in milliseconds. KEYS[1] bucket; ARGV now_ms|"", refill_ms,
+// burst. Returns {allowed 0|1, remaining, retry_after_ms}.
+var takeScript = redis.NewScript(1, clockLua+`
 local refill = tonumber(ARGV[2])
 local burst = tonumber(ARGV[3])
 local tat = tonumber(redis.call('GET', KEYS[1])) or now
@@ -39,9 +50,8 @@ redis.call('SET', KEYS[1], string.format('%d', new_tat), 'PX', string.format('%d
 return {1, math.floor((now - allow_at) / refill), 0}
 `)
 
-// lockScript: KEYS[1] lock; ARGV now_ms, ttl_ms, token. Returns 1 when taken, 0 when held.
-var lockScript = redis.NewScript(1, `
-local now = tonumber(ARGV[1])
+// lockScript: KEYS[1] lock; ARGV now_ms|"", ttl_ms, token. Returns 1 when taken, 0 when held.
+var lockScript = redis.NewScript(1, clockLua+`
 local ttl = tonumber(ARGV[2])
 local exp = tonumber(redis.call('HGET', KEYS[1], 'exp'))
 if exp and exp > now then return 0 end
@@ -59,11 +69,10 @@ end
 return 0
 `)
 
-// setOnceScript: KEYS[1] flag; ARGV now_ms, ttl_ms, value. Stores value unless a live one
-// exists; returns {created 0|1, live value}. The deadline is the client's clock, as for locks;
-// PEXPIRE drops the key on the server no later than its ttl.
-var setOnceScript = redis.NewScript(1, `
-local now = tonumber(ARGV[1])
+// setOnceScript: KEYS[1] flag; ARGV now_ms|"", ttl_ms, value. Stores value unless a live one
+// exists; returns {created 0|1, live value}. PEXPIRE drops the key on the server no later than
+// its ttl.
+var setOnceScript = redis.NewScript(1, clockLua+`
 local ttl = tonumber(ARGV[2])
 local exp = tonumber(redis.call('HGET', KEYS[1], 'exp'))
 if exp and exp > now then return {0, redis.call('HGET', KEYS[1], 'val')} end
@@ -73,10 +82,10 @@ redis.call('PEXPIRE', KEYS[1], string.format('%d', ttl))
 return {1, ARGV[3]}
 `)
 
-// getScript: KEYS[1] flag; ARGV now_ms. Returns {live 0|1, value}.
-var getScript = redis.NewScript(1, `
+// getScript: KEYS[1] flag; ARGV now_ms|"". Returns {live 0|1, value}.
+var getScript = redis.NewScript(1, clockLua+`
 local exp = tonumber(redis.call('HGET', KEYS[1], 'exp'))
-if exp and exp > tonumber(ARGV[1]) then return {1, redis.call('HGET', KEYS[1], 'val')} end
+if exp and exp > now then return {1, redis.call('HGET', KEYS[1], 'val')} end
 return {0, ''}
 `)
 
@@ -85,7 +94,7 @@ return {0, ''}
 // state. Create it with [New].
 type Limiter struct {
 	pool   *redis.Pool
-	now    func() time.Time
+	now    func() time.Time // nil: the server's clock
 	prefix string
 	log    *slog.Logger
 }
@@ -93,14 +102,12 @@ type Limiter struct {
 // Option configures [New].
 type Option func(*Limiter)
 
-// WithClock sets the clock whose reading is sent to the scripts as "now" (default time.Now).
-// All instances sharing a server must use synchronised clocks; tests pass a fake clock.
+// WithClock makes the scripts take "now" from this clock instead of the Redis server's clock
+// (the default). It is meant for tests, which pass a fake clock; in production every instance
+// sharing the server would then have to keep its clock synchronised (see the package doc).
+// A nil now keeps the server's clock.
 func WithClock(now func() time.Time) Option {
-	return func(l *Limiter) {
-		if now != nil {
-			l.now = now
-		}
-	}
+	return func(l *Limiter) { l.now = now }
 }
 
 // WithPrefix sets the key prefix (default [DefaultPrefix]). Limiters with different prefixes
@@ -121,7 +128,7 @@ func WithLogger(log *slog.Logger) Option {
 
 // New returns a Limiter using pool. The pool is the caller's: New does not close it.
 func New(pool *redis.Pool, opts ...Option) *Limiter {
-	l := &Limiter{pool: pool, now: time.Now, prefix: DefaultPrefix, log: slog.Default()}
+	l := &Limiter{pool: pool, prefix: DefaultPrefix, log: slog.Default()}
 	for _, o := range opts {
 		o(l)
 	}
@@ -134,7 +141,7 @@ func (l *Limiter) Take(ctx context.Context, key string, rule limiter.Rule) (limi
 		return limiter.Decision{}, fmt.Errorf("redislimit: take: %w", err)
 	}
 	reply, err := l.run(ctx, takeScript, l.bucketKey(rule, key),
-		l.now().UnixMilli(), ceilMillis(rule.Refill), rule.Burst)
+		l.clockArg(), ceilMillis(rule.Refill), rule.Burst)
 	if err != nil {
 		return limiter.Decision{}, fmt.Errorf("redislimit: take: %w", err)
 	}
@@ -174,7 +181,7 @@ func (l *Limiter) Lock(ctx context.Context, key string, ttl time.Duration) (unlo
 	}
 	token := rand.Text()
 	k := l.lockKey(key)
-	reply, err := l.run(ctx, lockScript, k, l.now().UnixMilli(), ceilMillis(ttl), token)
+	reply, err := l.run(ctx, lockScript, k, l.clockArg(), ceilMillis(ttl), token)
 	if err != nil {
 		return nil, fmt.Errorf("redislimit: lock: %w", err)
 	}
@@ -207,7 +214,7 @@ func (l *Limiter) SetOnce(ctx context.Context, key string, value []byte, ttl tim
 	if err := limiter.CheckFlag(key, value, ttl); err != nil {
 		return nil, false, fmt.Errorf("redislimit: set once: %w", err)
 	}
-	reply, err := l.run(ctx, setOnceScript, l.flagKey(key), l.now().UnixMilli(), ceilMillis(ttl), value)
+	reply, err := l.run(ctx, setOnceScript, l.flagKey(key), l.clockArg(), ceilMillis(ttl), value)
 	if err != nil {
 		return nil, false, fmt.Errorf("redislimit: set once: %w", err)
 	}
@@ -226,7 +233,7 @@ func (l *Limiter) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	if err := limiter.CheckKey(key); err != nil {
 		return nil, false, fmt.Errorf("redislimit: get: %w", err)
 	}
-	reply, err := l.run(ctx, getScript, l.flagKey(key), l.now().UnixMilli())
+	reply, err := l.run(ctx, getScript, l.flagKey(key), l.clockArg())
 	if err != nil {
 		return nil, false, fmt.Errorf("redislimit: get: %w", err)
 	}
@@ -265,6 +272,15 @@ func flagReply(reply any) (bool, []byte, error) {
 		return false, nil, fmt.Errorf("unexpected script reply: %w", err)
 	}
 	return n == 1, b, nil
+}
+
+// clockArg is the scripts' ARGV[1]: the client's "now" in Unix milliseconds, or "" for the
+// server's clock.
+func (l *Limiter) clockArg() string {
+	if l.now == nil {
+		return ""
+	}
+	return strconv.FormatInt(l.now().UnixMilli(), 10)
 }
 
 func (l *Limiter) flagKey(key string) string { return l.prefix + "f:" + key }

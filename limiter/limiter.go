@@ -69,6 +69,10 @@ type Limiter interface {
 	// Take consumes one token from the bucket of (rule.Name, key) if one is available. A
 	// denied Take consumes nothing, so hammering a denied key does not push RetryAfter back.
 	Take(ctx context.Context, key string, rule Rule) (Decision, error)
+	// Peek reports what Take would decide now, without taking anything: a caller that must
+	// pass several budgets checks them all first, so that a refusal by one does not spend
+	// another (and does not lengthen the wait it announces).
+	Peek(ctx context.Context, key string, rule Rule) (Decision, error)
 	// Reset refills the bucket of (rule.Name, key), for example after a success where the
 	// caller's policy says so. Resetting a bucket that does not exist is not an error.
 	Reset(ctx context.Context, key string, rule Rule) error

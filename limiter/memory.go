@@ -118,6 +118,24 @@ func (m *Memory) Take(ctx context.Context, key string, rule Rule) (Decision, err
 	return Decision{Allowed: true, Remaining: remaining}, nil
 }
 
+// Peek implements [Limiter].
+func (m *Memory) Peek(ctx context.Context, key string, rule Rule) (Decision, error) {
+	if err := checkTake(ctx, key, rule); err != nil {
+		return Decision{}, err
+	}
+	now := m.begin()
+	defer m.mu.Unlock()
+	var tat int64
+	if e := m.live(entryKey{kind: kindBucket, rule: rule.Name, name: key}, now); e != nil {
+		tat = e.deadline
+	}
+	allowed, remaining, retry, _ := gcra(now, tat, int64(rule.Refill), rule.Burst)
+	if !allowed {
+		return Decision{RetryAfter: time.Duration(retry)}, nil
+	}
+	return Decision{Allowed: true, Remaining: remaining}, nil
+}
+
 // Reset implements [Limiter].
 func (m *Memory) Reset(ctx context.Context, key string, rule Rule) error {
 	if err := checkTake(ctx, key, rule); err != nil {

@@ -139,6 +139,28 @@ func (l *Limiter) Take(ctx context.Context, key string, rule limiter.Rule) (limi
 	return limiter.Decision{}, fmt.Errorf("pglimit: take: the bucket kept changing under %d attempts", maxAttempts)
 }
 
+// Peek implements [limiter.Limiter]: one read of the bucket.
+func (l *Limiter) Peek(ctx context.Context, key string, rule limiter.Rule) (limiter.Decision, error) {
+	if err := check(ctx, key, rule); err != nil {
+		return limiter.Decision{}, fmt.Errorf("pglimit: peek: %w", err)
+	}
+	refill, burst := micros(rule.Refill), int64(rule.Burst)
+	var stored *int64
+	var now int64
+	if err := l.pool.QueryRow(ctx, l.q.bucket, l.clockArg(), []byte(rule.Name), []byte(key)).Scan(&stored, &now); err != nil {
+		return limiter.Decision{}, fmt.Errorf("pglimit: peek: %w", err)
+	}
+	tat := now
+	if stored != nil && *stored > now {
+		tat = *stored
+	}
+	allowAt := tat + refill - burst*refill
+	if now < allowAt {
+		return limiter.Decision{RetryAfter: time.Duration(allowAt-now) * time.Microsecond}, nil
+	}
+	return limiter.Decision{Allowed: true, Remaining: int((now - allowAt) / refill)}, nil
+}
+
 // Reset implements [limiter.Limiter].
 func (l *Limiter) Reset(ctx context.Context, key string, rule limiter.Rule) error {
 	if err := check(ctx, key, rule); err != nil {

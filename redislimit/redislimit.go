@@ -50,6 +50,19 @@ redis.call('SET', KEYS[1], string.format('%d', new_tat), 'PX', string.format('%d
 return {1, math.floor((now - allow_at) / refill), 0}
 `)
 
+// peekScript is takeScript without the write: what Take would decide.
+var peekScript = redis.NewScript(1, clockLua+`
+local refill = tonumber(ARGV[2])
+local burst = tonumber(ARGV[3])
+local tat = tonumber(redis.call('GET', KEYS[1])) or now
+if tat < now then tat = now end
+local allow_at = tat + refill - burst * refill
+if now < allow_at then
+  return {0, 0, allow_at - now}
+end
+return {1, math.floor((now - allow_at) / refill), 0}
+`)
+
 // lockScript: KEYS[1] lock; ARGV now_ms|"", ttl_ms, token. Returns 1 when taken, 0 when held.
 var lockScript = redis.NewScript(1, clockLua+`
 local ttl = tonumber(ARGV[2])
@@ -148,6 +161,25 @@ func (l *Limiter) Take(ctx context.Context, key string, rule limiter.Rule) (limi
 	v, err := redis.Int64s(reply, nil)
 	if err != nil || len(v) != 3 {
 		return limiter.Decision{}, fmt.Errorf("redislimit: take: unexpected script reply %v: %w", reply, err)
+	}
+	if v[0] == 1 {
+		return limiter.Decision{Allowed: true, Remaining: int(v[1])}, nil
+	}
+	return limiter.Decision{RetryAfter: time.Duration(v[2]) * time.Millisecond}, nil
+}
+
+// Peek implements [limiter.Limiter].
+func (l *Limiter) Peek(ctx context.Context, key string, rule limiter.Rule) (limiter.Decision, error) {
+	if err := check(ctx, key, rule); err != nil {
+		return limiter.Decision{}, fmt.Errorf("redislimit: peek: %w", err)
+	}
+	reply, err := l.run(ctx, peekScript, l.bucketKey(rule, key), l.clockArg(), ceilMillis(rule.Refill), rule.Burst)
+	if err != nil {
+		return limiter.Decision{}, fmt.Errorf("redislimit: peek: %w", err)
+	}
+	v, err := redis.Int64s(reply, nil)
+	if err != nil || len(v) != 3 {
+		return limiter.Decision{}, fmt.Errorf("redislimit: peek: unexpected script reply %v: %w", reply, err)
 	}
 	if v[0] == 1 {
 		return limiter.Decision{Allowed: true, Remaining: int(v[1])}, nil

@@ -21,7 +21,7 @@
 // cancelled contexts; locks are exclusive, expire after their ttl (not a millisecond
 // earlier), unlock is idempotent and releases only its own holder's lock; and, under -race,
 // 100 concurrent takes on Burst 10 allow exactly 10 and 50 concurrent locks admit exactly one;
-// flags: SetOnce keeps the first value and never prolongs it, expires at its ttl (not a
+// Peek reports what Take would decide and spends nothing; flags: SetOnce keeps the first value and never prolongs it, expires at its ttl (not a
 // millisecond earlier), Delete allows a new one, flags are independent of buckets and locks,
 // invalid keys, ttls and oversized values are errors, and 50 concurrent SetOnce store exactly
 // one value that all of them see.
@@ -306,4 +306,5 @@ func TestLimiter(t *testing.T, newLimiter NewLimiterFunc) {
 
 	testLocks(t, newLimiter)
 	testFlags(t, newLimiter)
+	testPeek(t, newLimiter)
 }

@@ -276,7 +276,7 @@ func TestUnsafeAssociateAnswers(t *testing.T) {
 		replaceBody(res, out)
 	}
 	limits := mfahandler.DefaultLimits()
-	limits.Enrollments.Burst, limits.Sends.Burst = 20, 20 // one per refused answer, then one that works
+	limits.Enrollments.Burst, limits.Sends.Burst, limits.SendsDaily.Burst, limits.DestinationSends.Burst = 20, 20, 20, 20 // one per refused answer, then one that works
 	e := newEnv(t, envConfig{rewrite: rewrite, opts: []mfahandler.Option{mfahandler.WithLimits(limits)}})
 	b := e.browser(bob)
 	b.stepUp()

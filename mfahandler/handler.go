@@ -158,7 +158,8 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 		Backend: mfabackend.New(api, func(err error) bool { return errors.Is(err, errCircuitOpen) }),
 		Ledger:  ledger,
 		Limits: enroll.Limits{CodesPerEnrollment: o.limits.CodesPerEnrollment, Codes: o.limits.Codes,
-			Sends: o.limits.Sends, Enrollments: o.limits.Enrollments},
+			Sends: o.limits.Sends, SendsDaily: o.limits.SendsDaily, DestinationSends: o.limits.DestinationSends,
+			TenantSends: o.limits.TenantSends, Enrollments: o.limits.Enrollments},
 		Now:             o.now,
 		Log:             o.logger,
 		PhoneValidator:  o.phoneValidator,
@@ -215,7 +216,7 @@ func validateLimits(l Limits) error {
 		errs = append(errs, errors.New("mfahandler: WithLimits: CodesPerEnrollment must be at least 1"))
 	}
 	names := map[string]bool{}
-	for _, r := range []limiter.Rule{l.Codes, l.Sends, l.Enrollments} {
+	for _, r := range []limiter.Rule{l.Codes, l.Sends, l.SendsDaily, l.DestinationSends, l.TenantSends, l.Enrollments} {
 		if err := r.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("mfahandler: WithLimits: %w", err))
 			continue

@@ -40,8 +40,16 @@ type Limits struct {
 	CodesPerEnrollment int
 	// Codes limits code submissions per user.
 	Codes limiter.Rule
-	// Sends limits associate calls that send an SMS, voice call, email or push (including resends).
-	Sends limiter.Rule
+	// Sends limits associate calls that send an SMS, voice call, email or push (including
+	// resends) per user, over minutes; SendsDaily per user over the day.
+	Sends      limiter.Rule
+	SendsDaily limiter.Rule
+	// DestinationSends limits codes sent to one phone number or email address, whoever asks
+	// (a number bombed through many accounts). The number is kept only as a keyed hash.
+	DestinationSends limiter.Rule
+	// TenantSends limits codes sent by this app in all (toll fraud: someone enrolling numbers
+	// of premium-rate lines through many accounts). Size it to the app's real traffic.
+	TenantSends limiter.Rule
 	// Enrollments limits enrollments started per user (each one costs a pending authenticator
 	// at Auth0, and 50 failed ones lock the user out).
 	Enrollments limiter.Rule
@@ -50,12 +58,17 @@ type Limits struct {
 // DefaultLimits are stricter than Auth0's so that users meet ours first, with a clear message.
 // Codes allows at most 98 wrong codes a day per user (8 at once, then one every 16 minutes):
 // NIST SP 800-63B §5.2.2 caps consecutive failed attempts at 100; a code that works starts the
-// budget afresh.
+// budget afresh. Sends allow at most 3 codes in any 10 minutes and 10 a day per user (3 at
+// once then one every 10 minutes; 4 a day at once then one every 3 h 59 min), at most 9 a day to
+// one number or address, and 2,500 a day for the whole app (100 at once, then one every 36 s).
 func DefaultLimits() Limits {
 	return Limits{
 		CodesPerEnrollment: 5,
 		Codes:              limiter.Rule{Name: "codes", Burst: 8, Refill: 16 * time.Minute},
-		Sends:              limiter.Rule{Name: "sends", Burst: 5, Refill: 12 * time.Minute},
+		Sends:              limiter.Rule{Name: "sends", Burst: 3, Refill: 10 * time.Minute},
+		SendsDaily:         limiter.Rule{Name: "sends_daily", Burst: 4, Refill: 239 * time.Minute},
+		DestinationSends:   limiter.Rule{Name: "destination_sends", Burst: 3, Refill: 210 * time.Minute},
+		TenantSends:        limiter.Rule{Name: "tenant_sends", Burst: 100, Refill: 36 * time.Second},
 		Enrollments:        limiter.Rule{Name: "enrollments", Burst: 10, Refill: 30 * time.Minute},
 	}
 }

@@ -178,9 +178,56 @@ func (l *Ledger) SpendEnrollmentCode(ctx context.Context, id string, limit int) 
 	return d.Remaining, nil
 }
 
-// Spend takes one attempt of rule for sub.
-func (l *Ledger) Spend(ctx context.Context, rule limiter.Rule, sub string) (limiter.Decision, error) {
-	return l.lim.Take(ctx, rule.Name+":"+sub, rule)
+// Budget is one attempt budget: a rule and whose bucket of it.
+type Budget struct {
+	Rule limiter.Rule
+	key  string
+}
+
+// UserBudget is sub's bucket of rule.
+func (l *Ledger) UserBudget(rule limiter.Rule, sub string) Budget {
+	return Budget{Rule: rule, key: rule.Name + ":" + sub}
+}
+
+// DestinationBudget is the bucket of rule for one phone number or email address. The limiter
+// holds a keyed hash of it, never the number.
+func (l *Ledger) DestinationBudget(rule limiter.Rule, destination string) Budget {
+	return Budget{Rule: rule, key: rule.Name + ":" + l.vault.fingerprint(destination)}
+}
+
+// TenantBudget is the app's one bucket of rule.
+func (l *Ledger) TenantBudget(rule limiter.Rule) Budget {
+	return Budget{Rule: rule, key: rule.Name + ":app"}
+}
+
+// SpendAll takes one attempt of every budget, or none when one of them is spent: it names
+// that one (its rule's Name) and its decision (the longest wait among those refused). Every
+// budget is checked before any is spent. Two requests racing for the last attempt of a shared
+// budget may both pass the check; the take that follows decides, and then the budgets taken
+// before it stay spent (a rare, bounded overshoot of one attempt).
+func (l *Ledger) SpendAll(ctx context.Context, budgets ...Budget) (denied string, d limiter.Decision, err error) {
+	for _, b := range budgets {
+		pd, err := l.lim.Peek(ctx, b.key, b.Rule)
+		if err != nil {
+			return "", limiter.Decision{}, err
+		}
+		if !pd.Allowed && (denied == "" || pd.RetryAfter > d.RetryAfter) {
+			denied, d = b.Rule.Name, pd
+		}
+	}
+	if denied != "" {
+		return denied, d, nil
+	}
+	for _, b := range budgets {
+		td, err := l.lim.Take(ctx, b.key, b.Rule)
+		if err != nil {
+			return "", limiter.Decision{}, err
+		}
+		if !td.Allowed {
+			return b.Rule.Name, td, nil
+		}
+	}
+	return "", limiter.Decision{Allowed: true}, nil
 }
 
 // Forgive refills sub's bucket of rule (a code that works starts the code budget afresh).

@@ -31,7 +31,7 @@ func (t *Tx) Resend(enrollmentID string) Result {
 	if ended {
 		return t.over(p)
 	}
-	if res, ok := t.spend(t.s.Limits.Sends, p.Factor); !ok {
+	if res, ok := t.spendAll(p.Factor, t.sendBudgets(p.Destination)...); !ok {
 		return res
 	}
 	inv, err := t.list(token)

@@ -34,7 +34,10 @@ const (
 type Limits struct {
 	CodesPerEnrollment int
 	Codes              limiter.Rule
-	Sends              limiter.Rule
+	Sends              limiter.Rule // per user
+	SendsDaily         limiter.Rule // per user
+	DestinationSends   limiter.Rule // per phone number or email address
+	TenantSends        limiter.Rule // for the whole app
 	Enrollments        limiter.Rule
 }
 
@@ -138,15 +141,31 @@ func LockResult(err error) Result {
 
 // spend takes one attempt of rule for the user; ok false comes with the result to return.
 func (t *Tx) spend(rule limiter.Rule, f Factor) (Result, bool) {
-	d, err := t.s.Ledger.Spend(t.ctx, rule, t.sub)
+	return t.spendAll(f, t.s.Ledger.UserBudget(rule, t.sub))
+}
+
+// spendAll takes one attempt of every budget, or none: each is checked first, so a refusal
+// by one spends nothing of the others (and the wait it announces is the real one).
+func (t *Tx) spendAll(f Factor, budgets ...Budget) (Result, bool) {
+	denied, d, err := t.s.Ledger.SpendAll(t.ctx, budgets...)
 	if err != nil {
 		return Result{Outcome: Unavailable, Reason: "check", Err: err, Factor: f}, false
 	}
-	if !d.Allowed {
-		return Result{Outcome: LimitHit, Factor: f, Reason: rule.Name, RetryAfter: d.RetryAfter}.
-			with(Event{Kind: "limit_hit", Factor: f, Reason: rule.Name}), false
+	if denied != "" {
+		return Result{Outcome: LimitHit, Factor: f, Reason: denied, RetryAfter: d.RetryAfter}.
+			with(Event{Kind: "limit_hit", Factor: f, Reason: denied}), false
 	}
 	return Result{}, true
+}
+
+// sendBudgets are the budgets a code sent to destination spends.
+func (t *Tx) sendBudgets(destination string) []Budget {
+	l, L := t.s.Ledger, t.s.Limits
+	b := []Budget{l.UserBudget(L.Sends, t.sub), l.UserBudget(L.SendsDaily, t.sub), l.TenantBudget(L.TenantSends)}
+	if destination != "" {
+		b = append(b, l.DestinationBudget(L.DestinationSends, destination))
+	}
+	return b
 }
 
 // spendWrite spends one write of the backend's per-user write budget, when it has one.

@@ -38,13 +38,12 @@ func (t *Tx) Start(f Factor, phone, email string) Result {
 	if err := t.lockUser(); err != nil {
 		return LockResult(err)
 	}
-	if res, ok := t.spend(t.s.Limits.Enrollments, f); !ok {
-		return res
-	}
+	budgets := []Budget{t.s.Ledger.UserBudget(t.s.Limits.Enrollments, t.sub)}
 	if s.Sends {
-		if res, ok := t.spend(t.s.Limits.Sends, f); !ok {
-			return res
-		}
+		budgets = append(budgets, t.sendBudgets(destination)...)
+	}
+	if res, ok := t.spendAll(f, budgets...); !ok {
+		return res
 	}
 
 	inv, err := t.list(token)

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,8 +28,11 @@ const (
 	displayTTL = 24 * time.Hour
 )
 
-// vault seals small values for the ledger.
-type vault struct{ aead cipher.AEAD }
+// vault seals small values for the ledger, and fingerprints destinations for its keys.
+type vault struct {
+	aead cipher.AEAD
+	mac  []byte // HMAC key of fingerprint
+}
 
 // newVault derives the sealing key from secret (the application's client secret: every
 // instance of the handler has it, the limiter's store does not).
@@ -47,7 +52,19 @@ func newVault(secret []byte) (*vault, error) {
 	if err != nil {
 		return nil, fmt.Errorf("enroll: %w", err)
 	}
-	return &vault{aead: aead}, nil
+	mac, err := hkdf.Key(sha256.New, secret, nil, "selfmfa ledger destination keys v1", 32)
+	if err != nil {
+		return nil, fmt.Errorf("enroll: deriving the ledger key: %w", err)
+	}
+	return &vault{aead: aead, mac: mac}, nil
+}
+
+// fingerprint is a keyed hash of s for a limiter key: the store never sees a phone number or
+// an email address, and nobody without the secret can test guesses against its keys.
+func (v *vault) fingerprint(s string) string {
+	m := hmac.New(sha256.New, v.mac)
+	m.Write([]byte(s))
+	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
 func (v *vault) seal(key string, value any) ([]byte, error) {

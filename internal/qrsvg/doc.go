@@ -23,6 +23,9 @@
 // what authenticator apps expect. Content is bounded (MaxContentLength bytes by default) so a
 // caller cannot be made to render an arbitrarily large symbol.
 //
-// The package is built on github.com/boombuler/barcode/qr for the module matrix; only the
-// drawing is ours.
+// The package is built on github.com/piglig/go-qr for the module matrix; only the drawing is
+// ours. It replaced github.com/boombuler/barcode, whose mask-penalty search took most of a
+// setup page's time: for a 150-byte otpauth:// URI at level M (version 9), 0.71 ms and 97
+// allocations against 8.2 ms and 1,600 (benchstat, -count 6, on a loaded 2-core machine);
+// the symbols decode to the same content (the browser tests decode the rendered page).
 package qrsvg

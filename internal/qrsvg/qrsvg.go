@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/boombuler/barcode/qr"
+	qr "github.com/piglig/go-qr"
 )
 
 // MaxContentLength is the default bound on the content, in bytes. An otpauth:// URI with a
@@ -60,16 +60,16 @@ func (l Level) String() string {
 	return "Level(" + strconv.Itoa(int(l)) + ")"
 }
 
-func (l Level) qr() (qr.ErrorCorrectionLevel, error) {
+func (l Level) qr() (qr.Ecc, error) {
 	switch l {
 	case LevelL:
-		return qr.L, nil
+		return qr.Low, nil
 	case LevelM:
-		return qr.M, nil
+		return qr.Medium, nil
 	case LevelQ:
-		return qr.Q, nil
+		return qr.Quartile, nil
 	case LevelH:
-		return qr.H, nil
+		return qr.High, nil
 	}
 	return 0, fmt.Errorf("qrsvg: unknown error correction level %d", int(l))
 }
@@ -163,18 +163,23 @@ func matrix(content string, level Level) ([][]bool, error) {
 	if err != nil {
 		return nil, err
 	}
-	code, err := qr.Encode(content, ecl, qr.Auto)
+	// EncodeSegments with boostEcl false keeps the level asked for (EncodeText would raise it
+	// when the version has room, which changes nothing a scanner needs).
+	segs, err := qr.MakeSegments(content)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %d bytes at level %s", ErrEncode, len(content), level)
 	}
-	b := code.Bounds()
-	n := b.Dx()
+	code, err := qr.EncodeSegments(segs, ecl, qr.MinVersion, qr.MaxVersion, -1, false)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %d bytes at level %s", ErrEncode, len(content), level)
+	}
+	n := code.Size()
+	cells := make([]bool, n*n) // one allocation for the rows
 	m := make([][]bool, n)
 	for y := range n {
-		m[y] = make([]bool, n)
+		m[y] = cells[y*n : (y+1)*n]
 		for x := range n {
-			r, _, _, _ := code.At(b.Min.X+x, b.Min.Y+y).RGBA()
-			m[y][x] = r < 0x8000
+			m[y][x] = code.Module(x, y)
 		}
 	}
 	return m, nil

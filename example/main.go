@@ -7,6 +7,7 @@
 //
 //	-addr         the app's listen address (APP_ADDR; default 127.0.0.1:8080)
 //	-tenant-addr  the emulated tenant's listen address (TENANT_ADDR; default 127.0.0.1:8081)
+//	-verbose      log every request the emulated tenant serves (default: its warnings only)
 //
 // A real tenant and Redis are configured by environment variables; see app.ConfigFromEnv.
 package main
@@ -37,6 +38,7 @@ func run() error {
 	}
 	flag.StringVar(&cfg.Addr, "addr", cfg.Addr, "the app's listen address (APP_ADDR; default 127.0.0.1:8080)")
 	flag.StringVar(&cfg.TenantAddr, "tenant-addr", cfg.TenantAddr, "the emulated tenant's listen address (TENANT_ADDR; default 127.0.0.1:8081)")
+	flag.BoolVar(&cfg.Verbose, "verbose", false, "log every request the emulated tenant serves")
 	flag.Parse()
 	cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 

@@ -139,7 +139,8 @@ func (inst *Instance) wire(ctx context.Context, cfg Config, ln net.Listener) (ht
 		mfahandler.WithSignOutOtherSessions(session.SignOutOtherSCS(sm, keyUser)),
 	}
 	if cfg.Auth0 == nil {
-		mfaOpts = append(mfaOpts, mfahandler.WithInsecureLoopbackHTTP()) // the emulator speaks plain HTTP
+		mfaOpts = append(mfaOpts, mfahandler.WithInsecureLoopbackHTTP(), // the emulator speaks plain HTTP
+			mfahandler.WithLimits(DemoLimits())) // room to try every method; never in production
 	}
 	if cfg.RedisURL != "" {
 		if inst.pool, err = dialRedis(ctx, cfg.RedisURL); err != nil {
@@ -214,7 +215,7 @@ func (inst *Instance) emulatedTenant(cfg Config, ln net.Listener) (tenant, error
 				Policy:        auth0test.PolicyChallengeIfEnrolled,
 			}),
 			auth0test.WithDevPages(true), // /_dev/inbox shows sent codes, /_dev/guardian approves pushes
-			auth0test.WithLogger(cfg.Logger.With("component", "auth0emu")),
+			auth0test.WithLogger(emulatorLogger(cfg)),
 		}
 		var err error
 		emu, err = auth0test.NewServer(append(opts, cfg.EmulatorOptions...)...)
@@ -337,5 +338,6 @@ func (inst *Instance) Banner() string {
 	}
 	fmt.Fprintf(&b, "  codes sent by SMS, voice and email: %s/_dev/inbox\n", inst.Tenant.URL())
 	fmt.Fprintf(&b, "  approve Guardian push requests:     %s/_dev/guardian\n", inst.Tenant.URL())
+	b.WriteString("  demo limits (this example only, not for production): " + demoLimitsText + "\n")
 	return b.String()
 }

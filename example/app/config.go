@@ -36,6 +36,9 @@ type Config struct {
 	EmulatorOptions []auth0test.Option
 	// HTTPClient makes every call to the tenant; nil = a client with a 10 s timeout.
 	HTTPClient *http.Client
+	// Verbose logs every request the emulated tenant serves (about 65 per authenticator-app
+	// journey); by default only its warnings and errors are logged, so the banner stays in view.
+	Verbose bool
 }
 
 // Auth0Config is a real tenant and its Regular Web Application.

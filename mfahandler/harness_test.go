@@ -78,6 +78,7 @@ type env struct {
 	h      *mfahandler.Handler
 	logs   *logBuffer
 	sm     *scs.SessionManager // the host's session manager, to inspect the store directly
+	mux    *http.ServeMux      // the host's routes, for tests that add their own
 	up     *upstream           // every call the handler makes to the tenant
 	mu     sync.Mutex
 	events []mfahandler.Event
@@ -124,6 +125,7 @@ func newEnv(t *testing.T, cfg envConfig) *env {
 	e := &env{t: t, emu: emu, clock: clk, logs: &logBuffer{}, sm: sm, up: up}
 	sm.ErrorFunc = session.ErrorFunc(slog.New(slog.NewJSONHandler(e.logs, nil))) // as the README asks
 	mux := http.NewServeMux()
+	e.mux = mux
 	mux.HandleFunc("GET /test/signin", func(w http.ResponseWriter, r *http.Request) {
 		sm.Put(r.Context(), "user", r.URL.Query().Get("sub"))
 		w.WriteHeader(http.StatusNoContent)

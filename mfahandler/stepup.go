@@ -5,12 +5,10 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
 	"path"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -181,69 +179,7 @@ func (h *Handler) callback(w http.ResponseWriter, r *request) error {
 		}
 		return f
 	}
-	rawID, _ := tok.Extra("id_token").(string)
-	if rawID == "" {
-		return h.loginFailure(r.Request, tSignInFailed, mLoginIncomplete, errors.New("mfahandler: no id_token in the token response"))
-	}
-	idt, err := h.verifier.Verify(ctx, rawID)
-	if err != nil {
-		h.emit(r.Context(), r.Request, r.sub, EventStepUpFailed, "", "id_token_invalid")
-		return h.loginFailure(r.Request, tSignInFailed, mLoginUnverified, err)
-	}
-	var claims struct {
-		Nonce    string `json:"nonce"`
-		AuthTime *int64 `json:"auth_time"`
-	}
-	if err := idt.Claims(&claims); err != nil {
-		return h.loginFailure(r.Request, tSignInFailed, mLoginUnreadable, err)
-	}
-	if subtle.ConstantTimeCompare([]byte(claims.Nonce), []byte(rec.Nonce)) != 1 {
-		h.emit(r.Context(), r.Request, r.sub, EventStepUpFailed, "", "nonce_mismatch")
-		return h.loginFailure(r.Request, tSignInFailed, mLoginMismatch, errors.New("mfahandler: nonce mismatch"))
-	}
-	if idt.Subject != r.sub {
-		h.emit(r.Context(), r.Request, r.sub, EventSubjectMismatch, "", "step_up_subject_differs")
-		h.logger().Warn("mfahandler: step-up login was for a different user; token discarded")
-		_ = h.drop(w, r.Request, keyToken, keyPending)
-		return h.failure(r.Request, http.StatusForbidden, tDifferentAccount, mLoginDifferent, nil).
-			withNext(h.t(r.Request, lTryAgain), h.path("/login?fresh=1"))
-	}
-	if claims.AuthTime == nil {
-		return h.loginFailure(r.Request, tSignInNotRecent, mLoginNotRecent, errors.New("mfahandler: id_token has no auth_time"))
-	}
-	authTime := time.Unix(*claims.AuthTime, 0)
-	if now.Sub(authTime) > h.opts.maxAge+authTimeSkew {
-		return h.loginFailure(r.Request, tSignInNotRecent, mLoginNotRecent, errors.New("mfahandler: auth_time older than max_age"))
-	}
-	if granted, _ := tok.Extra("scope").(string); granted != "" {
-		// Auth0 names the granted scopes when they differ from those requested (an API whose
-		// permissions or an Action dropped some): every page would fail later, so stop here.
-		var missing []string
-		have := strings.Fields(granted)
-		for _, want := range h.oauth.Scopes {
-			if want != oidc.ScopeOpenID && !slices.Contains(have, want) {
-				missing = append(missing, want)
-			}
-		}
-		if len(missing) > 0 {
-			h.emit(r.Context(), r.Request, r.sub, EventStepUpFailed, "", "insufficient_scope")
-			return h.configProblem(r.Request, fmt.Errorf("mfahandler: the MFA API token was granted %q, without %q; "+
-				"check that no Action or API setting removes the scopes enroll read:authenticators remove:authenticators", limitLen(granted, 200), missing))
-		}
-	}
-	life := time.Duration(tok.ExpiresIn) * time.Second
-	if life <= 0 {
-		life = 10 * time.Minute
-	}
-	// The session's earlier privileges (a token of a previous step-up) die with its old id.
-	var prev tokenRecord
-	if h.load(r.Request, keyToken, &prev) == nil && prev.Gen != "" {
-		if err := h.svc.Ledger.Revoke(r.Context(), prev.Gen); err != nil {
-			return err
-		}
-	}
-	trec := tokenRecord{Sub: r.sub, AccessToken: tok.AccessToken, Expiry: now.Add(life), AuthTime: authTime, Obtained: now, Gen: rand.Text()}
-	if err := h.save(w, r.Request, keyToken, trec); err != nil {
+	if err := h.acceptToken(w, r, tok, &rec.Nonce); err != nil {
 		return err
 	}
 	if err := h.renewID(w, r); err != nil {

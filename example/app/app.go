@@ -45,6 +45,7 @@ type Instance struct {
 
 	domain    string   // the tenant's login domain, for the banner
 	findings  []string // what the startup check found wrong with a real tenant
+	demo      bool     // the handler runs on DemoLimits (said in the banner)
 	srv       *http.Server
 	served    chan struct{}
 	ownTenant bool
@@ -138,9 +139,15 @@ func (inst *Instance) wire(ctx context.Context, cfg Config, ln net.Listener) (ht
 		// After a change of factors, offer to sign out the user's other sessions.
 		mfahandler.WithSignOutOtherSessions(session.SignOutOtherSCS(sm, keyUser)),
 	}
+	switch {
+	case cfg.Limits != nil:
+		mfaOpts = append(mfaOpts, mfahandler.WithLimits(*cfg.Limits))
+	case cfg.Auth0 == nil:
+		mfaOpts = append(mfaOpts, mfahandler.WithLimits(DemoLimits())) // room to try every method; never in production
+		inst.demo = true
+	}
 	if cfg.Auth0 == nil {
-		mfaOpts = append(mfaOpts, mfahandler.WithInsecureLoopbackHTTP(), // the emulator speaks plain HTTP
-			mfahandler.WithLimits(DemoLimits())) // room to try every method; never in production
+		mfaOpts = append(mfaOpts, mfahandler.WithInsecureLoopbackHTTP()) // the emulator speaks plain HTTP
 	}
 	if cfg.RedisURL != "" {
 		if inst.pool, err = dialRedis(ctx, cfg.RedisURL); err != nil {
@@ -185,6 +192,9 @@ func (inst *Instance) wire(ctx context.Context, cfg Config, ln net.Listener) (ht
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
+	// The host's login asks for selfmfa's audience and scopes and hands the token over.
+	h.mfa = inst.Handler
+	h.oauth.Scopes = append(inst.Handler.StepUpScopes(), "profile", "email")
 	return h.routes(inst.Handler, inst.Handler.Pattern(), cop), nil
 }
 
@@ -338,6 +348,8 @@ func (inst *Instance) Banner() string {
 	}
 	fmt.Fprintf(&b, "  codes sent by SMS, voice and email: %s/_dev/inbox\n", inst.Tenant.URL())
 	fmt.Fprintf(&b, "  approve Guardian push requests:     %s/_dev/guardian\n", inst.Tenant.URL())
-	b.WriteString("  demo limits (this example only, not for production): " + demoLimitsText + "\n")
+	if inst.demo {
+		b.WriteString("  demo limits (this example only, not for production): " + demoLimitsText + "\n")
+	}
 	return b.String()
 }

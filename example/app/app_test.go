@@ -33,7 +33,8 @@ func TestSignInThroughTheTenant(t *testing.T) {
 		t.Errorf("home CSP %q", got)
 	}
 
-	// /login sends the browser to the tenant with PKCE, state, nonce and the app's scopes.
+	// /login sends the browser to the tenant with PKCE, state, nonce and the app's scopes, and
+	// asks for selfmfa's audience and scopes too (the login's token is handed to selfmfa).
 	login := b.get(inst.URL + "/login")
 	authz := login.location()
 	q := authz.Query()
@@ -41,7 +42,8 @@ func TestSignInThroughTheTenant(t *testing.T) {
 		t.Fatalf("GET /login: %d to %s, want the tenant's /authorize", login.status, authz)
 	}
 	for k, want := range map[string]string{
-		"scope": "openid profile email", "code_challenge_method": "S256", "response_type": "code",
+		"scope": "openid enroll read:authenticators remove:authenticators profile email", "audience": inst.Tenant.MFAAudience(),
+		"code_challenge_method": "S256", "response_type": "code",
 		"redirect_uri": inst.URL + "/callback", "client_id": inst.Tenant.ClientID(),
 	} {
 		if q.Get(k) != want {
@@ -130,10 +132,18 @@ func TestLocalPath(t *testing.T) {
 
 func TestSecuritySettingsStepsUpToTheMFAAudience(t *testing.T) {
 	t.Parallel()
-	inst := start(t, newClock(), Config{})
+	clk := newClock()
+	inst := start(t, clk, Config{})
 	b := newBrowser(t)
 	b.signIn(inst, aliceEmail, alicePassword)
 
+	// Right after signing in, the login's own token (for selfmfa's audience) opens the page:
+	// no second step-up, no second code (first-hour review: "challenged twice").
+	if p := b.get(inst.URL + "/account/mfa/"); p.status != http.StatusOK {
+		t.Fatalf("GET /account/mfa/ right after sign-in: %d to %s, want the page without a second step-up", p.status, p.location())
+	}
+	// Once that token has run out (10 minutes), the page steps up to the MFA audience.
+	clk.Advance(11 * time.Minute)
 	p := b.get(inst.URL + "/account/mfa/")
 	authz := p.location()
 	q := authz.Query()
@@ -147,7 +157,9 @@ func TestSecuritySettingsStepsUpToTheMFAAudience(t *testing.T) {
 		t.Errorf("step-up scope %q", q.Get("scope"))
 	}
 
-	// Alice has no factor yet: the tenant's SSO session answers without a challenge.
+	// Alice has no factor yet: signing in again is all the tenant asks (her sign-in is older
+	// than max_age now).
+	inst.Tenant.QueueLogin(alice)
 	list := b.follow(p)
 	if list.status != http.StatusOK || list.url.Path != "/account/mfa/" {
 		t.Fatalf("step-up ended at %s (%d)", list.url, list.status)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/selfmfa/selfmfa/auth0test"
+	"github.com/selfmfa/selfmfa/mfahandler"
 )
 
 // Config is how the example runs. The zero value runs offline on an embedded emulated tenant
@@ -39,6 +40,10 @@ type Config struct {
 	// Verbose logs every request the emulated tenant serves (about 65 per authenticator-app
 	// journey); by default only its warnings and errors are logged, so the banner stays in view.
 	Verbose bool
+	// Limits replaces the handler's attempt limits. nil = DemoLimits offline (room to try
+	// every method) and mfahandler.DefaultLimits on a real tenant; tests of the production
+	// limits pass DefaultLimits here.
+	Limits *mfahandler.Limits
 }
 
 // Auth0Config is a real tenant and its Regular Web Application.

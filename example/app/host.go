@@ -18,6 +18,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
+	"github.com/selfmfa/selfmfa/mfahandler"
 	"github.com/selfmfa/selfmfa/views"
 )
 
@@ -44,6 +45,9 @@ type host struct {
 	logoutURL string       // the tenant's /v2/logout, back to the home page
 	csp       string
 	log       *slog.Logger
+	// mfa, when set, is handed the token of every login (its audience and scopes are asked
+	// for), so the security page needs no second challenge right after signing in.
+	mfa *mfahandler.Handler
 }
 
 func (h *host) routes(mfa http.Handler, mfaPattern string, cop *http.CrossOriginProtection) http.Handler {
@@ -135,7 +139,13 @@ func (h *host) login(w http.ResponseWriter, r *http.Request) {
 	h.sm.Put(ctx, keyNonce, nonce)
 	h.sm.Put(ctx, keyVerifier, verifier)
 	h.sm.Put(ctx, keyNext, next)
-	http.Redirect(w, r, h.oauth.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)), http.StatusSeeOther)
+	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)}
+	if h.mfa != nil {
+		// The login asks for selfmfa's audience, so the one MFA challenge of the login also
+		// covers the security page (AdoptToken below): no second code right after signing in.
+		opts = append(opts, oauth2.SetAuthURLParam("audience", h.mfa.Audience()))
+	}
+	http.Redirect(w, r, h.oauth.AuthCodeURL(state, opts...), http.StatusSeeOther)
 }
 
 // callback finishes the login: the state matches, the code is exchanged with the PKCE verifier,
@@ -187,6 +197,11 @@ func (h *host) callback(w http.ResponseWriter, r *http.Request) {
 	h.sm.Put(ctx, keyName, claims.Name)
 	h.sm.Put(ctx, keyEmail, claims.Email)
 	h.log.Info("app: signed in", "user", idt.Subject)
+	if h.mfa != nil {
+		if err := h.mfa.AdoptToken(w, r, tok); err != nil {
+			h.log.Info("app: selfmfa did not take the login's token; the security page will ask for a step-up", "error", err)
+		}
+	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/selfmfa/selfmfa/auth0test"
 	"github.com/selfmfa/selfmfa/example/app"
+	"github.com/selfmfa/selfmfa/mfahandler"
 )
 
 // appEnv is one example app started in-process for one test: its own emulated tenant on
@@ -36,12 +37,14 @@ func startApp(t *testing.T, mods ...func(*app.Config)) *appEnv {
 func startAppOn(t *testing.T, clk *clock, mods ...func(*app.Config)) *appEnv {
 	t.Helper()
 	logs := &syncBuffer{}
+	production := mfahandler.DefaultLimits()
 	cfg := app.Config{
 		Addr:            "127.0.0.1:0",
 		TenantAddr:      "127.0.0.1:0",
 		Now:             clk.Now,
 		Logger:          slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		EmulatorOptions: []auth0test.Option{auth0test.WithSigningKey(sharedKey(t))},
+		Limits:          &production, // the tests hold the handler to the limits hosts get
 	}
 	for _, m := range mods {
 		m(&cfg)

@@ -3,6 +3,7 @@ package e2e
 import (
 	"slices"
 	"testing"
+	"time"
 )
 
 // Selectors of selfmfa's pages (stable mfa-* hooks and form actions) and of the example app.
@@ -74,8 +75,17 @@ func TestAuthenticatorAppJourney(t *testing.T) {
 	tenantChallenge(b, o.code(e.clk.Now()))
 	e.toAccount(b)
 
-	// Security settings again: the MFA audience challenges every time.
+	// Security settings again: the sign-in's one challenge covers the page too (the host asked
+	// for selfmfa's audience and handed over the token), so no second code is asked.
 	e.openSecurity(b)
+	b.mustBeAt(`^/account/mfa/$`)
+
+	// Ten minutes on, that token has run out: the page steps up; the sign-in is older than
+	// max_age by then, so the tenant asks for the password and the factor again.
+	e.clk.advance(11 * time.Minute)
+	b.navigate(e.url("/account/mfa/"))
+	b.mustBeAt(`^/u/login`)
+	tenantLogin(b, e.user)
 	e.clk.nextTOTPWindow()
 	tenantChallenge(b, o.code(e.clk.Now()))
 	b.mustBeAt(`^/account/mfa/$`)

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"github.com/selfmfa/selfmfa/redislimit/redistest"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -10,6 +9,8 @@ import (
 
 	"github.com/selfmfa/selfmfa/auth0test"
 	"github.com/selfmfa/selfmfa/example/app"
+	"github.com/selfmfa/selfmfa/mfahandler"
+	"github.com/selfmfa/selfmfa/redislimit/redistest"
 )
 
 // twoInstances starts one emulated tenant and two example apps on it sharing the clock; with
@@ -25,8 +26,10 @@ func twoInstances(t *testing.T, redisURL string) (clk *clock, emu *auth0test.Ser
 		auth0test.WithLogger(slog.New(slog.DiscardHandler)),
 	)
 	logs := &syncBuffer{}
+	production := mfahandler.DefaultLimits()
 	start := func(name string) *app.Instance {
 		inst, err := app.Start(context.Background(), app.Config{
+			Limits:   &production,
 			Addr:     "127.0.0.1:0",
 			Tenant:   emu,
 			RedisURL: redisURL,

@@ -46,6 +46,7 @@ type authTx struct {
 	secret    string // TOTP enrollment
 	barcode   string
 	recovery  string // recovery code to show once
+	mfaUsed   bool   // a second factor was used in this login (amr in the ID token)
 }
 
 type mfaNeed int
@@ -280,7 +281,7 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, tx *authTx, post
 	s.codes[code] = &authCode{
 		clientID: tx.clientID, redirectURI: tx.redirectURI, host: tx.issuer, sub: tx.sub,
 		audience: tx.audience, scope: tx.scope, nonce: tx.nonce, codeChallenge: tx.codeChallenge,
-		authTime: tx.authTime, expires: now.Add(AuthCodeTTL),
+		authTime: tx.authTime, mfa: tx.mfaUsed, expires: now.Add(AuthCodeTTL),
 	}
 	delete(s.txs, tx.id)
 	s.mu.Unlock()

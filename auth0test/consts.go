@@ -34,6 +34,23 @@ const (
 	BrowserCookieName = "auth0emu_tx"
 )
 
+// The ID token of a login in which a second factor was used. Auth0's docs
+// ("Configure Step-up Authentication for Web Apps", docs-v2
+// main/docs/secure/multi-factor-authentication/step-up-authentication/configure-step-up-authentication-for-web-apps.mdx,
+// "Example: Values with MFA") show both claims; the example without MFA
+// has neither. "AMR claim exceptions" there: in hosted login flows the claim
+// is injected "only after the user successfully passes an MFA challenge";
+// silent authentication and refresh tokens issue ID tokens without it
+// "because the user previously completed login with MFA"; and "MFA API
+// issued tokens do not contain the amr claim". Access tokens never carry it.
+const (
+	// amrMFA is the one value of the amr claim (RFC 8176's "mfa").
+	amrMFA = "mfa"
+	// acrMultiFactor is the acr claim next to it (OpenID PAPE's multi-factor
+	// policy URI, as in the docs' example).
+	acrMultiFactor = "http://schemas.openid.net/pape/policies/2007/06/multi-factor"
+)
+
 // Timing. Values the reference documents say so; the others are [UNK].
 const (
 	// MFAAccessTokenTTL: "The default expiry time of access tokens with the
@@ -132,6 +149,21 @@ const (
 	// body client_id at /oauth/token, an unknown body client_id here) the
 	// same way. The enrollment's oob_code stays bound to the token's client.
 	associateClientMustMatchToken = true
+	// amrAfterLoginEnrollment: [UNK] in the reference whether the ID token of
+	// a hosted login in which the policy made the user enroll a first factor
+	// (PolicyAlways) carries amr: chosen true, because the user proved the
+	// new factor with its code on the login page, which is a second factor
+	// used in this login, and a host's step-up check should accept it.
+	amrAfterLoginEnrollment = true
+	// mfaGrantIDTokenCarriesAMR: the ID token that an MFA grant at
+	// /oauth/token returns (mfa-otp, mfa-oob, mfa-recovery-code, after
+	// mfa_required) has no amr. [UNK] in the reference how far the docs'
+	// "MFA API issued tokens do not contain the amr claim" reaches (it may
+	// mean only the /mfa/ access token): chosen false, because read plainly
+	// it names every token the MFA API's grants issue, and the docs'
+	// next sentence explains why ("In the MFA API authentication process,
+	// the application controls the authentication flow").
+	mfaGrantIDTokenCarriesAMR = false
 )
 
 // Error codes (the "error" member of Auth0's error bodies).

@@ -28,7 +28,7 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 			GrantAuthorizationCode, GrantPassword, GrantPasswordRealm, GrantMFAOTP, GrantMFAOOB, GrantMFARecoveryCode,
 		},
 		"claims_supported": []string{
-			"aud", "auth_time", "email", "email_verified", "exp", "iat", "iss", "name", "nickname", "nonce", "sub",
+			"acr", "amr", "aud", "auth_time", "email", "email_verified", "exp", "iat", "iss", "name", "nickname", "nonce", "sub",
 		},
 	})
 }

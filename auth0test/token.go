@@ -23,6 +23,7 @@ type authCode struct {
 	nonce         string
 	codeChallenge string
 	authTime      time.Time
+	mfa           bool // the login passed an MFA challenge: amr in the ID token
 	expires       time.Time
 }
 
@@ -124,7 +125,7 @@ func (s *Server) grantAuthorizationCode(r *http.Request, c *client, p url.Values
 	}
 	resp, err := s.tokenSet(tokenRequest{
 		issuer: ac.host, clientID: c.id, user: u, audience: ac.audience, scope: ac.scope,
-		nonce: ac.nonce, authTime: ac.authTime,
+		nonce: ac.nonce, authTime: ac.authTime, mfa: ac.mfa,
 	})
 	if err != nil {
 		return nil, serverError(err)
@@ -353,6 +354,7 @@ func (s *Server) grantMFA(r *http.Request, c *client, p url.Values, gt string) (
 	}
 	resp, err := s.tokenSet(tokenRequest{
 		issuer: issuerFor(r), clientID: c.id, user: u, audience: subj.audience, scope: subj.scope, authTime: subj.authTime,
+		mfa: mfaGrantIDTokenCarriesAMR,
 	})
 	if err != nil {
 		return nil, serverError(err)

@@ -213,6 +213,7 @@ func (s *Server) handleMFAPage(w http.ResponseWriter, r *http.Request) {
 		terr := s.tenant.VerifyOOB(tx.sub, tx.clientID, tx.oobCode, "")
 		switch {
 		case terr == nil:
+			tx.mfaUsed = true
 			s.markSessionMFA(tx.sessionID)
 			s.finish(w, r, tx, false)
 			return
@@ -306,6 +307,7 @@ func (s *Server) handleMFAPost(w http.ResponseWriter, r *http.Request) {
 // completeMFA ends the MFA step: show a new recovery code first when there
 // is one, else issue the code.
 func (s *Server) completeMFA(w http.ResponseWriter, r *http.Request, tx *authTx) {
+	tx.mfaUsed = tx.stage == stageChallenge || amrAfterLoginEnrollment
 	if tx.recovery != "" {
 		tx.stage = stageRecoveryCode
 		http.Redirect(w, r, "/u/mfa?state="+url.QueryEscape(tx.id), http.StatusSeeOther)

@@ -52,10 +52,6 @@ const (
 	// 24 h, never "delete the pending ones", so deleting pending
 	// authenticators does not reset the count of failed/abandoned enrollments.
 	deletePendingResetsFailedCount = false
-	// pushCompanionSharesSuffix: [UNK] in the reference whether the totp that
-	// push enrollment creates shares the push id's suffix: chosen true because
-	// sms/voice pairs do (documented) and it makes the pair visible to clients.
-	pushCompanionSharesSuffix = true
 	// confirmNewestPendingTOTP: [UNK] in the reference which pending totp an
 	// mfa-otp confirm activates when several are pending (the recording shows
 	// two): chosen "the newest" because a user who restarts enrollment scans

@@ -613,6 +613,7 @@ func TestDelete(t *testing.T) {
 	t.Parallel()
 	type seeded struct {
 		otp, sms, voice, push, pushTOTP, email, rc, implicit, bobOTP, pendingSMS, pendingVoice string
+		pendingPush, pendingPushTOTP                                                           string
 	}
 	setup := func(t *testing.T) (*Tenant, seeded) {
 		t.Helper()
@@ -629,16 +630,32 @@ func TestDelete(t *testing.T) {
 		s.sms = must(tn.SeedAuthenticator(alice, FactorSMS, SeedOptions{Phone: phone}))
 		s.voice = "voice|" + strings.TrimPrefix(s.sms, "sms|")
 		s.push = must(tn.SeedAuthenticator(alice, FactorPush, SeedOptions{}))
-		s.pushTOTP = "totp|" + strings.TrimPrefix(s.push, "push|")
+		for _, a := range tn.List(alice) {
+			if strings.HasPrefix(a.ID, "totp|") && a.ID != s.otp {
+				s.pushTOTP = a.ID // the companion: its own suffix, as on Auth0
+			}
+		}
+		if s.pushTOTP == "" || strings.TrimPrefix(s.pushTOTP, "totp|") == strings.TrimPrefix(s.push, "push|") {
+			t.Fatalf("push %s: companion totp %q should exist with a suffix of its own", s.push, s.pushTOTP)
+		}
 		s.email = must(tn.SeedAuthenticator(alice, FactorEmail, SeedOptions{Email: "second@example.com"}))
 		s.rc = must(tn.SeedAuthenticator(alice, FactorRecoveryCode, SeedOptions{}))
 		s.bobOTP = must(tn.SeedAuthenticator(bob, FactorOTP, SeedOptions{}))
 		if _, err := tn.Associate(alice, client, AssociateRequest{AuthenticatorTypes: []string{"oob"}, OOBChannels: []string{"sms"}, PhoneNumber: "+12025558730"}, false); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := tn.Associate(alice, client, reqPush, false); err != nil {
+			t.Fatal(err)
+		}
 		for _, a := range tn.List(alice) {
 			if a.ID == s.otp || a.ID == s.email {
 				continue
+			}
+			if !a.Active && strings.HasPrefix(a.ID, "push|") {
+				s.pendingPush = a.ID
+			}
+			if !a.Active && strings.HasPrefix(a.ID, "totp|") {
+				s.pendingPushTOTP = a.ID
 			}
 			if !a.Active && strings.HasPrefix(a.ID, "sms|") {
 				s.pendingSMS = a.ID
@@ -679,6 +696,8 @@ func TestDelete(t *testing.T) {
 			func(s seeded) []string { return []string{s.push, s.pushTOTP} }, nil},
 		{"standalone totp alone", func(s seeded) string { return s.otp }, 0, "", "",
 			func(s seeded) []string { return []string{s.otp} }, func(s seeded) []string { return []string{s.push, s.pushTOTP, s.rc} }},
+		{"pending push totp takes the pending push", func(s seeded) string { return s.pendingPushTOTP }, 0, "", "",
+			func(s seeded) []string { return []string{s.pendingPush, s.pendingPushTOTP} }, func(s seeded) []string { return []string{s.push, s.pushTOTP, s.otp} }},
 		{"pending pair", func(s seeded) string { return s.pendingVoice }, 0, "", "",
 			func(s seeded) []string { return []string{s.pendingSMS, s.pendingVoice} }, func(s seeded) []string { return []string{s.sms, s.voice} }},
 	}

@@ -12,9 +12,12 @@ import (
 	"github.com/pquerna/otp/totp"
 )
 
-// totpSkew is the accepted clock drift in 30-second steps: ±1 step, the
-// window RFC 6238 §5.2 recommends and pquerna/otp's Skew 1.
-const totpSkew = 1
+// totpPreviousSteps is how many 30-second steps before the current one are
+// still accepted; the next step never is. Auth0's support article "Auth0
+// Acceptance of OTP MFA Codes After 30 Seconds" (support.auth0.com): "Auth0
+// accepts the previous 30-second code …, effectively creating a 60-second
+// window of validity": the previous and the current step.
+const totpPreviousSteps = 1
 
 // oobRecord is the server side of one oob_code.
 type oobRecord struct {
@@ -88,16 +91,16 @@ func equal(a, b string) bool {
 	return subtle.ConstantTimeCompare(ha[:], hb[:]) == 1
 }
 
-// matchTOTP reports whether code is a's code within ±totpSkew steps of now
-// and newer than the last accepted step; on success it records the step, so
-// each code is accepted once.
+// matchTOTP reports whether code is a's code of the current step or of one
+// of the totpPreviousSteps before it, and newer than the last accepted step;
+// on success it records the step, so each code is accepted once.
 func matchTOTP(a *authn, code string, now time.Time) bool {
 	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
 		return false
 	}
 	opts := totpOpts // Skew 0: the window is walked here, to learn the step that matched
 	cur := now.Unix() / int64(opts.Period)
-	for s := cur - totpSkew; s <= cur+totpSkew; s++ {
+	for s := cur - totpPreviousSteps; s <= cur; s++ {
 		if a.usedStep && s <= a.lastStep {
 			continue
 		}

@@ -31,8 +31,11 @@ func TestVerifyActiveOTPWindow(t *testing.T) {
 		{"previous step's first second", 29 * time.Second, -30 * time.Second, true},
 		{"two steps back", 0, -31 * time.Second, false},
 		{"two steps back at step end", 29 * time.Second, -31 * time.Second, false},
-		{"next step", 0, 30 * time.Second, true},
-		{"next step's last second", 0, 59 * time.Second, true},
+		// Auth0 accepts the previous code, not the next (support article
+		// "Auth0 Acceptance of OTP MFA Codes After 30 Seconds").
+		{"next step", 0, 30 * time.Second, false},
+		{"next step from the current step's last second", 29 * time.Second, 30 * time.Second, false},
+		{"next step's last second", 0, 59 * time.Second, false},
 		{"two steps ahead", 0, 60 * time.Second, false},
 		{"two steps ahead from step end", 29 * time.Second, 60 * time.Second, false},
 	}
@@ -68,11 +71,12 @@ func TestVerifyActiveOTPSingleUse(t *testing.T) {
 
 	now := code(0)
 	noErr(t, tn.VerifyActiveOTP(alice, now))
-	invalid(tn.VerifyActiveOTP(alice, now)) // replay, same step
-	invalid(tn.VerifyActiveOTP(alice, code(-30*time.Second)))
-	noErr(t, tn.VerifyActiveOTP(alice, code(30*time.Second))) // a later step is fine
+	invalid(tn.VerifyActiveOTP(alice, now))                   // replay, same step
+	invalid(tn.VerifyActiveOTP(alice, code(-30*time.Second))) // older than the step used
+	invalid(tn.VerifyActiveOTP(alice, code(30*time.Second)))  // the next step is never accepted
 	clk.Advance(30 * time.Second)
-	invalid(tn.VerifyActiveOTP(alice, code(0))) // this step was already used (ahead of time)
+	invalid(tn.VerifyActiveOTP(alice, code(-30*time.Second))) // the previous step, already used
+	noErr(t, tn.VerifyActiveOTP(alice, code(0)))              // the new current step
 	clk.Advance(30 * time.Second)
 	noErr(t, tn.VerifyActiveOTP(alice, code(0)))
 	// Malformed codes are just wrong.

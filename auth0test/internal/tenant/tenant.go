@@ -25,13 +25,9 @@ const (
 	// (reference §4.5).
 	oobCodeTTL = 5 * time.Minute
 	// mfaTokenTTL: [UNK] in the reference (only the 5-minute transaction
-	// between first and second factor is documented): chosen because the
-	// contract fixes 10 minutes, the lifetime of the /mfa/ access token.
+	// between first and second factor is documented): chosen 10 minutes,
+	// the documented lifetime of the /mfa/ access token (reference §1.3).
 	mfaTokenTTL = 10 * time.Minute
-	// pushPollInterval: [UNK] in the reference ("Poll no faster than every
-	// 5 s" is an inference from the 12/minute OOB exchange limit): chosen
-	// because the contract fixes slow_down below 5 s.
-	pushPollInterval = 5 * time.Second
 	// maxFailedEnrollments: community report 187705: "After 50 failed
 	// enrollment attempts the user gets 'Guardian - User has created the
 	// maximum amount of authenticators'".

@@ -28,8 +28,7 @@ type oobRecord struct {
 	enrollment       bool
 	expires          time.Time
 	spent            bool
-	polled           bool
-	lastPoll         time.Time
+	polls            bucket // push polls (pushPolls)
 }
 
 // pushRecord is one push request and the authenticator it concerns.
@@ -182,9 +181,10 @@ func (t *Tenant) VerifyActiveOTP(userID, otp string) *Error {
 // client, 5-minute expiry, single use. For sms, voice and email the binding
 // code is required (failures draw on the failed-code bucket; the oob_code
 // stays valid). For push it answers authorization_pending until the request
-// is approved or rejected, and slow_down when polled again within 5 s.
-// Success of an enrollment activates the authenticator, its pair and the
-// pending recovery code; success of a challenge sets LastAuth.
+// is approved or rejected, and slow_down past the pushPolls burst. Success of
+// an sms, voice or email enrollment activates the authenticator, its pair and
+// the pending recovery code (a push enrollment was activated by its approval);
+// success of a challenge sets LastAuth.
 func (t *Tenant) VerifyOOB(userID, clientID, oobCode, bindingCode string) *Error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -209,6 +209,10 @@ func (t *Tenant) VerifyOOB(userID, clientID, oobCode, bindingCode string) *Error
 		if p == nil {
 			return errInvalidOOB()
 		}
+		if rec.polls.wait(pushPolls, now) > 0 {
+			return errSlowDown()
+		}
+		rec.polls.take(pushPolls, now)
 		switch p.req.State {
 		case PushRejected:
 			rec.spent = true
@@ -216,11 +220,6 @@ func (t *Tenant) VerifyOOB(userID, clientID, oobCode, bindingCode string) *Error
 		case PushApproved:
 			rec.spent = true
 		default:
-			fast := rec.polled && now.Sub(rec.lastPoll) < pushPollInterval
-			rec.polled, rec.lastPoll = true, now
-			if fast {
-				return errSlowDown()
-			}
 			return errPending()
 		}
 	} else {
@@ -238,8 +237,11 @@ func (t *Tenant) VerifyOOB(userID, clientID, oobCode, bindingCode string) *Error
 	}
 	switch {
 	case a == nil: // the implicit email
-	case rec.enrollment && !a.active:
-		st.activate(a.group)
+	case rec.enrollment:
+		// A push enrollment is already active: the approval activated it.
+		if !a.active {
+			st.activate(a.group)
+		}
 	default:
 		a.lastAuth = &now
 	}
@@ -424,6 +426,8 @@ func (t *Tenant) PendingPushes(userID string) []PushRequest {
 }
 
 // ApprovePush approves a pending push request, as the Guardian app would.
+// Approving an enrollment's push activates the push authenticator, its totp
+// and the pending recovery code at once; the client's next poll gets tokens.
 func (t *Tenant) ApprovePush(id string) error { return t.decidePush(id, PushApproved) }
 
 // RejectPush rejects a pending push request, as the Guardian app would.
@@ -440,5 +444,16 @@ func (t *Tenant) decidePush(id, state string) error {
 		return fmt.Errorf("tenant: push request %s: %w", id, ErrNotPending)
 	}
 	p.req.State = state
+	if state == PushApproved && p.req.Enrollment {
+		// Enrollment completes when the Guardian app approves, not when the
+		// client polls: "Once that is done, the Guardian application will
+		// notify Auth0 that the user enrolled successfully. To know if that
+		// happened, poll …" (docs-v2 enroll-and-challenge-push-authenticators.mdx).
+		if st := t.user(p.req.UserID, t.now()); st != nil {
+			if a := st.find(p.authID); a != nil && !a.active {
+				st.activate(a.group)
+			}
+		}
+	}
 	return nil
 }

@@ -528,24 +528,40 @@ func TestPush(t *testing.T) {
 		t.Helper()
 		wantErr(t, err, http.StatusBadRequest, "slow_down", "You are polling faster than allowed. Try again in 5 seconds.")
 	}
-	t.Run("pending, slow_down, approved once", func(t *testing.T) {
+	t.Run("pending, slow_down past the burst, approved once", func(t *testing.T) {
 		t.Parallel()
 		tn, clk, oob, p := start(t)
-		pending(t, tn.VerifyOOB(alice, client, oob, ""))
-		clk.Advance(pushPollInterval - time.Nanosecond)
+		// "MFA OOB token exchange: burst 12, 12/minute": twelve polls at once
+		// are pending, the thirteenth is too fast.
+		for range pushPolls.burst {
+			pending(t, tn.VerifyOOB(alice, client, oob, ""))
+		}
 		slow(t, tn.VerifyOOB(alice, client, oob, ""))
-		clk.Advance(pushPollInterval)
+		clk.Advance(pushPolls.every - time.Nanosecond)
+		slow(t, tn.VerifyOOB(alice, client, oob, ""))
+		clk.Advance(time.Nanosecond)
 		pending(t, tn.VerifyOOB(alice, client, oob, ""))
-		clk.Advance(pushPollInterval)
-		pending(t, tn.VerifyOOB(alice, client, oob, ""))
+		slow(t, tn.VerifyOOB(alice, client, oob, ""))
+		// Polling every 5 s never meets slow_down.
+		for range 3 * pushPolls.burst {
+			clk.Advance(pushPolls.every)
+			pending(t, tn.VerifyOOB(alice, client, oob, ""))
+		}
 		if err := tn.ApprovePush(p.ID); err != nil {
 			t.Fatal(err)
 		}
 		if len(tn.PendingPushes(alice)) != 0 {
 			t.Fatal("approved push still pending")
 		}
-		clk.Advance(pushPollInterval)
+		// The approval completed the enrollment, before any poll.
+		for _, a := range tn.List(alice) {
+			if !a.Active {
+				t.Errorf("%s still pending after the Guardian approval", a.ID)
+			}
+		}
+		clk.Advance(pushPolls.every)
 		noErr(t, tn.VerifyOOB(alice, client, oob, ""))
+		clk.Advance(pushPolls.every)
 		wantErr(t, tn.VerifyOOB(alice, client, oob, ""), http.StatusForbidden, "invalid_grant", "Invalid oob_code.")
 		list := tn.List(alice)
 		for _, a := range list {

@@ -316,12 +316,15 @@ func (s *Server) openTx(w http.ResponseWriter, r *http.Request, id string) *auth
 	expired := (tx.stage == stageLogin && now.Sub(tx.created) > LoginTransactionTTL) ||
 		(tx.stage != stageLogin && !now.Before(tx.deadline))
 	if expired {
+		// Auth0 redirects to the application's callback with the error
+		// (community 145365: "a redirection to the application's callback URL
+		// will occur with a querystring parameter with the error"; 122553:
+		// error=invalid_request&error_description=The transaction has expired).
 		tx.done = true
 		tx.mu.Unlock()
 		s.dropTx(tx.id)
-		link := callbackURL(tx.redirectURI, url.Values{"error": {ErrCodeInvalidRequest}, "error_description": {descTransactionExpired}}, tx.state)
-		s.renderError(w, http.StatusBadRequest, descTransactionExpired,
-			"You took too long to finish logging in. Go back to the application and start again.", link, "Back to the application")
+		target := callbackURL(tx.redirectURI, url.Values{"error": {ErrCodeInvalidRequest}, "error_description": {descTransactionExpired}}, tx.state)
+		http.Redirect(w, r, target, redirectStatus(r.Method == http.MethodPost))
 		return nil
 	}
 	return tx

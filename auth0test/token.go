@@ -167,7 +167,10 @@ func (s *Server) grantPassword(r *http.Request, c *client, p url.Values, realm b
 		s.mfaMeta[tok] = mfaTokenMeta{audience: aud, scope: scope, authTime: now, expires: now.Add(mfaMetaTTL)}
 		s.mu.Unlock()
 		e := newAPIError(http.StatusForbidden, ErrCodeMFARequired, descMFARequired)
-		e.extra = map[string]any{"mfa_token": tok, "mfa_requirements": s.mfaRequirements(u.ID, need)}
+		e.extra = map[string]any{"mfa_token": tok}
+		if s.tenant.Settings().CustomizeMFA {
+			e.extra["mfa_requirements"] = s.mfaRequirements(u.ID, need)
+		}
 		return nil, e
 	}
 	resp, err := s.tokenSet(tokenRequest{issuer: issuerFor(r), clientID: c.id, user: u, audience: aud, scope: scope, authTime: now})

@@ -96,7 +96,7 @@ func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) loginData(tx *authTx, email, errMsg string) pageData {
-	return pageData{Title: "Log in", Kind: "login", State: tx.id, Email: email, Error: errMsg, ClientID: tx.clientID}
+	return pageData{Title: "Sign in", Kind: "login", State: tx.id, Email: email, Error: errMsg, ClientID: tx.clientID}
 }
 
 // readForm parses a bounded urlencoded form body.

@@ -2,9 +2,14 @@ package auth0test
 
 import "time"
 
-// Wire strings of the emulated tenant. Error codes are Auth0's; the
-// descriptions marked [UNK] are the project's contract choices
-// (contract.md, "Wire decisions").
+// Wire strings of the emulated tenant. Error codes are Auth0's. "The
+// reference" is the project's Auth0 MFA API reference (auth0-mfa-api.md,
+// kept outside this repository; it names its public sources: Auth0's docs,
+// go-auth0's recordings, SDK classifiers). Where it marks a description
+// [UNK], the comment says why this one was chosen; mfaapi's tests
+// (mfaapi/errors_test.go, the contract suite mfaapi/contract_test.go) pin
+// the choices, and the contract suite run against a real tenant logs what
+// Auth0 answers instead.
 const (
 	// ConnectionName is the only database connection of the tenant; the
 	// realm of the password-realm grant must name it.
@@ -34,6 +39,23 @@ const (
 	BrowserCookieName = "auth0emu_tx"
 )
 
+// The ID token of a login in which a second factor was used. Auth0's docs
+// ("Configure Step-up Authentication for Web Apps", docs-v2
+// main/docs/secure/multi-factor-authentication/step-up-authentication/configure-step-up-authentication-for-web-apps.mdx,
+// "Example: Values with MFA") show both claims; the example without MFA
+// has neither. "AMR claim exceptions" there: in hosted login flows the claim
+// is injected "only after the user successfully passes an MFA challenge";
+// silent authentication and refresh tokens issue ID tokens without it
+// "because the user previously completed login with MFA"; and "MFA API
+// issued tokens do not contain the amr claim". Access tokens never carry it.
+const (
+	// amrMFA is the one value of the amr claim (RFC 8176's "mfa").
+	amrMFA = "mfa"
+	// acrMultiFactor is the acr claim next to it (OpenID PAPE's multi-factor
+	// policy URI, as in the docs' example).
+	acrMultiFactor = "http://schemas.openid.net/pape/policies/2007/06/multi-factor"
+)
+
 // Timing. Values the reference documents say so; the others are [UNK].
 const (
 	// MFAAccessTokenTTL: "The default expiry time of access tokens with the
@@ -55,14 +77,19 @@ const (
 	// minutes are documented, and 30 minutes never cuts off a person typing.
 	LoginTransactionTTL = 30 * time.Minute
 	// MFATransactionTTL: the window between the first and the second factor is
-	// 5 minutes; an expired one ends with "The transaction has expired"
-	// (reference §4.5, §6 #12 [COMM 122553]).
+	// 5 minutes; an expired one redirects to the callback with
+	// error=invalid_request&error_description=The transaction has expired
+	// (reference §4.5, §6 #12 [COMM 122553]). [UNK] in the reference which
+	// window applies: community 145365 gives New Universal Login's MFA screen
+	// 10 minutes; chosen 5 because it is the stricter one a host must handle.
 	MFATransactionTTL = 5 * time.Minute
 	// SSOSessionTTL: [UNK] in the reference: chosen because 7 days is
 	// Auth0's default absolute session lifetime.
 	SSOSessionTTL = 7 * 24 * time.Hour
-	// PushPollInterval is the meta-refresh period of the push waiting page;
-	// the contract answers slow_down below 5 s between polls.
+	// PushPollInterval is the meta-refresh period of the push waiting page:
+	// one poll per 5 s is the refill rate of the MFA OOB token exchange
+	// limit (12 per minute, reference §2.6), so the page never meets
+	// slow_down.
 	PushPollInterval = 5 * time.Second
 )
 
@@ -100,8 +127,9 @@ const (
 	// just as unusable at /mfa/* and tests can read it.
 	userinfoAudienceForNoAudience = true
 	// jwtMFATokenWrongClientIsMalformed: [UNK] in the reference: chosen
-	// because 401 invalid_grant "Malformed mfa_token" is the contract's answer
-	// for an mfa_token that is not usable, so an /mfa/ JWT used as mfa_token
+	// because 401 invalid_grant "Malformed mfa_token" is what SDK classifiers
+	// and community 64112 show for an mfa_token that is not usable (reference
+	// §3.1), so an /mfa/ JWT used as mfa_token
 	// that was issued to another client or through another host gets it
 	// (and so does an opaque mfa_token of another client).
 	jwtMFATokenWrongClientIsMalformed = true
@@ -132,6 +160,21 @@ const (
 	// body client_id at /oauth/token, an unknown body client_id here) the
 	// same way. The enrollment's oob_code stays bound to the token's client.
 	associateClientMustMatchToken = true
+	// amrAfterLoginEnrollment: [UNK] in the reference whether the ID token of
+	// a hosted login in which the policy made the user enroll a first factor
+	// (PolicyAlways) carries amr: chosen true, because the user proved the
+	// new factor with its code on the login page, which is a second factor
+	// used in this login, and a host's step-up check should accept it.
+	amrAfterLoginEnrollment = true
+	// mfaGrantIDTokenCarriesAMR: the ID token that an MFA grant at
+	// /oauth/token returns (mfa-otp, mfa-oob, mfa-recovery-code, after
+	// mfa_required) has no amr. [UNK] in the reference how far the docs'
+	// "MFA API issued tokens do not contain the amr claim" reaches (it may
+	// mean only the /mfa/ access token): chosen false, because read plainly
+	// it names every token the MFA API's grants issue, and the docs'
+	// next sentence explains why ("In the MFA API authentication process,
+	// the application controls the authentication flow").
+	mfaGrantIDTokenCarriesAMR = false
 )
 
 // Error codes (the "error" member of Auth0's error bodies).
@@ -175,10 +218,15 @@ const (
 	descUnknownConnection = "Connection not found."
 	// descMFARequired: documented (reference §2.8).
 	descMFARequired = "Multifactor authentication required"
-	// descUnauthorized: contract: 401 access_denied "Unauthorized" for a bad
-	// or missing client secret (WithInvalidClientErrors switches the code).
+	// descUnauthorized: 401 access_denied "Unauthorized" for a bad or missing
+	// client secret. [UNK] in the reference (access_denied historically,
+	// invalid_client in newer docs): chosen because third-party mocks of
+	// Auth0's /oauth/token use this body (reference §3.1);
+	// WithInvalidClientErrors switches the code.
 	descUnauthorized = "Unauthorized"
-	// descGrantNotAllowed: documented template, quoting from the contract.
+	// descGrantNotAllowed: the documented template ``Grant type `grant_type`
+	// not allowed for the client.`` (docs-v2 update-grant-types.mdx), with the
+	// single quotes third-party mocks of Auth0 show (reference §1.5).
 	descGrantNotAllowed = "Grant type '%s' not allowed for the client."
 	// descMalformedMFAToken, descMFATokenExpired, descInvalidAudience: SDK
 	// classifiers and thread 44384 (reference §3.1).
@@ -188,7 +236,8 @@ const (
 	// descRateLimited: documented (reference §3.1, global rate limit).
 	descRateLimited = "Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers."
 	// descBearer*, descInsufficientScope, descBadJSON, descBodyTooLarge:
-	// [UNK] in the reference: chosen because the contract's table fixes them.
+	// [UNK] in the reference: chosen because a short sentence naming the
+	// cause tells a client what to fix; mfaapi/errors_test.go pins them.
 	descBearerMissing     = "Missing authentication."
 	descBearerInvalid     = "Invalid token."
 	descBearerExpired     = "Expired token."

@@ -52,6 +52,15 @@
 // "invalid audience", as on a real tenant with a custom domain). Requests
 // for any other host get 421.
 //
+// # Step-up: amr in the ID token
+//
+// As on Auth0 ("Configure Step-up Authentication for Web Apps"), the ID
+// token of a hosted login in which the user passed the MFA challenge page
+// (or enrolled the factor a policy asked for) carries "amr": ["mfa"] and
+// "acr": "http://schemas.openid.net/pape/policies/2007/06/multi-factor".
+// A login that reused the SSO session, prompt=none, and the MFA grants of
+// /oauth/token issue ID tokens without them; access tokens never have them.
+//
 // # Strictness
 //
 // /authorize refuses unknown clients and redirect URIs that are not
@@ -74,7 +83,8 @@
 // behaviour switches consumeCodeOnFailedExchange,
 // requirePKCEForPublicClients, rejectVerifierWithoutChallenge,
 // userinfoAudienceForNoAudience, jwtMFATokenWrongClientIsMalformed,
-// jwtMFATokenConfirmsEnrollmentOnly, associateClientMustMatchToken and
+// jwtMFATokenConfirmsEnrollmentOnly, associateClientMustMatchToken,
+// amrAfterLoginEnrollment, mfaGrantIDTokenCarriesAMR and
 // listIncludesTimestamps. The MFA state machine's own choices live in its
 // internal package under the same convention.
 //

@@ -166,6 +166,8 @@ type tokenClaims struct {
 	Exp           int64    `json:"exp"`
 	Nonce         string   `json:"nonce,omitempty"`
 	AuthTime      int64    `json:"auth_time,omitempty"`
+	Acr           string   `json:"acr,omitempty"`
+	Amr           []string `json:"amr,omitempty"`
 	Email         string   `json:"email,omitempty"`
 	EmailVerified *bool    `json:"email_verified,omitempty"`
 	Name          string   `json:"name,omitempty"`

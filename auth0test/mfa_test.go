@@ -206,10 +206,23 @@ func TestChallengePageFactors(t *testing.T) {
 		c := h.browser()
 		u := h.login(c, base, q, "bob@example.com", bobPass)
 		h.s.Advance(MFATransactionTTL)
-		page := h.browserGet(c, u.String())
-		if page.status != http.StatusBadRequest || !strings.Contains(string(page.body), "The transaction has expired") ||
-			!strings.Contains(string(page.body), "error_description=The&#43;transaction&#43;has&#43;expired") {
-			t.Fatalf("expired page: %d %s", page.status, page.body)
+		// The expired transaction redirects to the callback with the error and
+		// the state, on a GET (302) as on a POST (303), and is gone after that.
+		r := h.browserGet(c, u.String())
+		cb := location(t, base, r)
+		if r.status != http.StatusFound || cb.Scheme+"://"+cb.Host+cb.Path != testCallback ||
+			cb.Query().Get("error") != "invalid_request" || cb.Query().Get("error_description") != "The transaction has expired" ||
+			cb.Query().Get("state") != "st-123" || cb.Query().Get("code") != "" {
+			t.Fatalf("expired transaction: %d → %s", r.status, cb)
+		}
+		if r := h.browserGet(c, u.String()); r.status != http.StatusBadRequest {
+			t.Fatalf("the expired transaction answered again: %d", r.status)
+		}
+		u = h.login(c, base, q, "bob@example.com", bobPass)
+		h.s.Advance(MFATransactionTTL)
+		r = h.browserPost(c, base+"/u/mfa", url.Values{"state": {u.Query().Get("state")}, "action": {"verify"}, "code": {"123456"}})
+		if cb := location(t, base, r); r.status != http.StatusSeeOther || cb.Query().Get("error_description") != "The transaction has expired" {
+			t.Fatalf("expired transaction on POST: %d → %s", r.status, cb)
 		}
 	})
 }
@@ -320,7 +333,10 @@ func TestListAssociateConfirmDelete(t *testing.T) {
 	wantKeys(t, m, "authenticator_type", "oob_channel", "oob_code", "barcode_uri")
 	oob = m["oob_code"].(string)
 	poll := func() resp { return h.mfaGrant(base, GrantMFAOOB, url.Values{"mfa_token": {tok}, "oob_code": {oob}}) }
-	wantError(t, poll(), 400, "authorization_pending", "Authorization pending: please repeat the request in a few seconds.")
+	// Twelve polls at once are pending; the thirteenth is past the burst.
+	for range 12 {
+		wantError(t, poll(), 400, "authorization_pending", "Authorization pending: please repeat the request in a few seconds.")
+	}
 	wantError(t, poll(), 400, "slow_down", "You are polling faster than allowed. Try again in 5 seconds.")
 	pending := h.s.PendingPushes(bobID)
 	if len(pending) != 1 || !pending[0].Enrollment {

@@ -109,9 +109,13 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// logged logs one line per request: method, path, status, duration. Never
-// the query string (state, nonce, codes), bodies or headers.
+// logged logs one line per request with WithRequestLog: method, path,
+// status, duration. Never the query string (state, nonce, codes), bodies or
+// headers.
 func (s *Server) logged(next http.Handler) http.Handler {
+	if !s.requestLog {
+		return next
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}

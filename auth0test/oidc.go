@@ -28,7 +28,7 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 			GrantAuthorizationCode, GrantPassword, GrantPasswordRealm, GrantMFAOTP, GrantMFAOOB, GrantMFARecoveryCode,
 		},
 		"claims_supported": []string{
-			"aud", "auth_time", "email", "email_verified", "exp", "iat", "iss", "name", "nickname", "nonce", "sub",
+			"acr", "amr", "aud", "auth_time", "email", "email_verified", "exp", "iat", "iss", "name", "nickname", "nonce", "sub",
 		},
 	})
 }
@@ -115,7 +115,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, returnTo, http.StatusFound)
 		return
 	}
-	s.renderPage(w, http.StatusOK, pageData{Title: "Logged out", Message: "You are logged out of " + s.tenantName + "."})
+	s.renderPage(w, http.StatusOK, pageData{Title: "Signed out", Message: "You are signed out of " + s.tenantName + "."})
 }
 
 func (s *Server) logoutAllowed(clientID, returnTo string) bool {

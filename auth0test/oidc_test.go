@@ -328,7 +328,7 @@ func TestLogoutReturnTo(t *testing.T) {
 					t.Fatalf("want error page, got %d %v", r.status, r.header.Get("Location"))
 				}
 			case "page":
-				if r.status != http.StatusOK || !strings.Contains(string(r.body), "logged out") {
+				if r.status != http.StatusOK || !strings.Contains(string(r.body), "signed out") {
 					t.Fatalf("%d %s", r.status, r.body)
 				}
 			default:
@@ -361,4 +361,27 @@ func TestSSOCookieAttributes(t *testing.T) {
 		t.Fatal("no SSO cookie")
 	}
 	callbackCode(t, location(t, h.s.URL(), r))
+}
+
+// TestPagesSaySignIn: the hosted pages use the example app's "Sign in"
+// wording, never "Log in".
+func TestPagesSaySignIn(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, WithSettings(Settings{Factors: map[Factor]bool{FactorOTP: true}, Policy: PolicyChallengeIfEnrolled}))
+	base := h.s.URL()
+	h.seed(bobID, FactorOTP, SeedOptions{})
+	c := h.browser()
+	u := location(t, base, h.browserGet(c, authorizeURL(base, nil)))
+	login := h.browserGet(c, u.String())
+	challenge := h.browserGet(c, h.login(c, base, nil, "bob@example.com", bobPass).String())
+	logout := h.browserGet(c, base+"/v2/logout")
+	for name, page := range map[string]resp{"login": login, "challenge": challenge, "logout": logout} {
+		body := strings.ToLower(string(page.body))
+		if page.status != http.StatusOK || strings.Contains(body, "log in") || strings.Contains(body, "logged") {
+			t.Errorf("%s page (%d) says log in: %s", name, page.status, page.body)
+		}
+	}
+	if !strings.Contains(string(login.body), "<title>Sign in") || !strings.Contains(string(login.body), ">Sign in</button>") {
+		t.Errorf("login page: %s", login.body)
+	}
 }

@@ -25,6 +25,7 @@ type config struct {
 	tenantName     string
 	random         io.Reader
 	logger         *slog.Logger
+	requestLog     bool
 	devPages       bool
 	clock          func() time.Time
 	key            *rsa.PrivateKey
@@ -96,10 +97,16 @@ func WithTenantName(name string) Option { return func(c *config) { c.tenantName 
 // (default crypto/rand.Reader). Signing keys always come from crypto/rand.
 func WithRand(r io.Reader) Option { return func(c *config) { c.random = r } }
 
-// WithLogger sets the logger for one line per request (method, path,
-// status, duration; never query strings, bodies or tokens). Default: discard
+// WithLogger sets the logger for the server's warnings and errors (a
+// handler panic, a page that failed to render, the HTTP server's own
+// errors) and, with WithRequestLog, its request lines. Default: discard
 // (RunT: the test log).
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithRequestLog logs one line per request served (method, host, path,
+// status, duration; never query strings, bodies or tokens) to the logger.
+// Off by default: a TOTP journey is about 65 requests.
+func WithRequestLog(on bool) Option { return func(c *config) { c.requestLog = on } }
 
 // WithDevPages serves /_dev/inbox (delivered SMS, voice and email codes)
 // and /_dev/guardian (pending pushes with Approve/Reject) and links them

@@ -71,7 +71,7 @@ footer{margin-top:1.5rem;font-size:.85rem;color:#666}
 <input type="email" id="email" name="email" value="{{.Email}}" autocomplete="username" required autofocus>
 <label for="password">Password</label>
 <input type="password" id="password" name="password" autocomplete="current-password" required>
-<button type="submit">Continue</button>
+<button type="submit">Sign in</button>
 </form>
 <p class="muted">Application: {{.ClientID}}</p>
 {{else if eq .Kind "mfa"}}

@@ -35,6 +35,7 @@ type Server struct {
 	devPages     bool
 	tenantName   string
 	invalidCli   bool
+	requestLog   bool
 
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -91,6 +92,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		devPages:   cfg.devPages,
 		tenantName: cfg.tenantName,
 		invalidCli: cfg.invalidClient,
+		requestLog: cfg.requestLog,
 		closing:    make(chan struct{}),
 		serveErr:   make(chan error, 1),
 		clients:    map[string]*client{},
@@ -226,7 +228,8 @@ func (s *Server) setupClients(cfg *config) error {
 }
 
 // RunT starts a server and closes it in t.Cleanup; a failure to start is
-// fatal. Without WithLogger the server logs to t.Logf.
+// fatal. Without WithLogger the server logs its warnings and errors (and,
+// with WithRequestLog, one line per request) to t.Logf.
 func RunT(t Tester, opts ...Option) *Server {
 	t.Helper()
 	all := append([]Option{WithLogger(slog.New(slog.NewTextHandler(testLogWriter{t}, nil)))}, opts...)

@@ -23,6 +23,7 @@ type authCode struct {
 	nonce         string
 	codeChallenge string
 	authTime      time.Time
+	mfa           bool // the login passed an MFA challenge: amr in the ID token
 	expires       time.Time
 }
 
@@ -124,7 +125,7 @@ func (s *Server) grantAuthorizationCode(r *http.Request, c *client, p url.Values
 	}
 	resp, err := s.tokenSet(tokenRequest{
 		issuer: ac.host, clientID: c.id, user: u, audience: ac.audience, scope: ac.scope,
-		nonce: ac.nonce, authTime: ac.authTime,
+		nonce: ac.nonce, authTime: ac.authTime, mfa: ac.mfa,
 	})
 	if err != nil {
 		return nil, serverError(err)
@@ -166,7 +167,10 @@ func (s *Server) grantPassword(r *http.Request, c *client, p url.Values, realm b
 		s.mfaMeta[tok] = mfaTokenMeta{audience: aud, scope: scope, authTime: now, expires: now.Add(mfaMetaTTL)}
 		s.mu.Unlock()
 		e := newAPIError(http.StatusForbidden, ErrCodeMFARequired, descMFARequired)
-		e.extra = map[string]any{"mfa_token": tok, "mfa_requirements": s.mfaRequirements(u.ID, need)}
+		e.extra = map[string]any{"mfa_token": tok}
+		if s.tenant.Settings().CustomizeMFA {
+			e.extra["mfa_requirements"] = s.mfaRequirements(u.ID, need)
+		}
 		return nil, e
 	}
 	resp, err := s.tokenSet(tokenRequest{issuer: issuerFor(r), clientID: c.id, user: u, audience: aud, scope: scope, authTime: now})
@@ -353,6 +357,7 @@ func (s *Server) grantMFA(r *http.Request, c *client, p url.Values, gt string) (
 	}
 	resp, err := s.tokenSet(tokenRequest{
 		issuer: issuerFor(r), clientID: c.id, user: u, audience: subj.audience, scope: subj.scope, authTime: subj.authTime,
+		mfa: mfaGrantIDTokenCarriesAMR,
 	})
 	if err != nil {
 		return nil, serverError(err)

@@ -1,6 +1,7 @@
 package auth0test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -55,23 +56,35 @@ func TestPasswordGrants(t *testing.T) {
 			t.Fatalf("%d %s", r.status, r.body)
 		}
 	})
-	t.Run("factor, MFA audience: mfa_required", func(t *testing.T) {
-		t.Parallel()
-		r := h.postForm(base, "/oauth/token", passwordRealm("alice@example.com", alicePass, h.s.MFAAudience(), mfaScope))
-		wantError(t, r, 403, "mfa_required", "Multifactor authentication required")
-		if ct := r.header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
-			t.Errorf("Content-Type %q", ct)
-		}
-		m := r.json(t)
-		wantKeys(t, m, "error", "error_description", "mfa_token", "mfa_requirements")
-		if tok := m["mfa_token"].(string); !strings.HasPrefix(tok, "Fe26.2*") {
-			t.Fatalf("mfa_token %q", tok)
-		}
-		req := m["mfa_requirements"].(map[string]any)["challenge"].([]any)
-		if len(req) == 0 || req[0].(map[string]any)["type"] != "otp" {
-			t.Fatalf("requirements %v", m["mfa_requirements"])
-		}
-	})
+	// mfa_requirements comes only with Customizable MFA (docs: "Customize MFA").
+	for _, customize := range []bool{false, true} {
+		t.Run(fmt.Sprintf("factor, MFA audience: mfa_required (customize MFA %v)", customize), func(t *testing.T) {
+			t.Parallel()
+			settings := DefaultSettings()
+			settings.CustomizeMFA = customize
+			h := newHarness(t, WithSettings(settings))
+			base := h.s.URL()
+			h.seed(aliceID, FactorOTP, SeedOptions{})
+			r := h.postForm(base, "/oauth/token", passwordRealm("alice@example.com", alicePass, h.s.MFAAudience(), mfaScope))
+			wantError(t, r, 403, "mfa_required", "Multifactor authentication required")
+			if ct := r.header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
+				t.Errorf("Content-Type %q", ct)
+			}
+			m := r.json(t)
+			if tok := m["mfa_token"].(string); !strings.HasPrefix(tok, "Fe26.2*") {
+				t.Fatalf("mfa_token %q", tok)
+			}
+			if !customize {
+				wantKeys(t, m, "error", "error_description", "mfa_token")
+				return
+			}
+			wantKeys(t, m, "error", "error_description", "mfa_token", "mfa_requirements")
+			req := m["mfa_requirements"].(map[string]any)["challenge"].([]any)
+			if len(req) == 0 || req[0].(map[string]any)["type"] != "otp" {
+				t.Fatalf("requirements %v", m["mfa_requirements"])
+			}
+		})
+	}
 	t.Run("factor, no MFA audience, policy never: tokens", func(t *testing.T) {
 		t.Parallel()
 		h2 := newHarness(t, WithSettings(Settings{Factors: map[Factor]bool{FactorOTP: true}, Policy: PolicyNever}))

@@ -89,6 +89,7 @@ type tokenRequest struct {
 	scope    string
 	nonce    string
 	authTime time.Time
+	mfa      bool // a second factor was used: the ID token carries amr and acr
 }
 
 // tokenResponse is the JSON of a successful /oauth/token answer.
@@ -143,6 +144,9 @@ func (s *Server) mintIDToken(tr tokenRequest) (string, error) {
 	}
 	if !tr.authTime.IsZero() {
 		c.AuthTime = tr.authTime.Unix()
+	}
+	if tr.mfa {
+		c.Amr, c.Acr = []string{amrMFA}, acrMultiFactor
 	}
 	return s.keys.sign(c)
 }

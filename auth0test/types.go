@@ -66,6 +66,11 @@ type Settings struct {
 	Policy        Policy
 	// FriendlyName is the tenant name in TOTP barcode URIs.
 	FriendlyName string
+	// CustomizeMFA is the tenant's Customizable MFA (Early Access): only
+	// with it does an mfa_required answer carry mfa_requirements (docs-v2
+	// enroll-and-challenge-push-authenticators.mdx, "Customize MFA"). Off by
+	// default, as on a new tenant.
+	CustomizeMFA bool
 }
 
 // DefaultSettings returns the emulator's defaults: otp, sms, voice, email
@@ -81,6 +86,7 @@ func settingsFromTenant(t tenant.Settings) Settings {
 		RecoveryCodes: t.RecoveryCodes,
 		Policy:        Policy(t.Policy),
 		FriendlyName:  t.FriendlyName,
+		CustomizeMFA:  t.CustomizeMFA,
 	}
 	for k, v := range t.Factors {
 		s.Factors[Factor(k)] = v
@@ -95,6 +101,7 @@ func (s Settings) toTenant(guardianURL string) tenant.Settings {
 		Policy:        tenant.Policy(s.Policy),
 		FriendlyName:  s.FriendlyName,
 		GuardianURL:   guardianURL,
+		CustomizeMFA:  s.CustomizeMFA,
 	}
 	for k, v := range s.Factors {
 		t.Factors[tenant.Factor(k)] = v

@@ -44,7 +44,10 @@ const (
 
 // writeAPIError writes e. Error bodies carry "Content-Type: application/json"
 // as recorded for /oauth/token errors (reference §2); mfa_required carries
-// the charset, as recorded (go-auth0 returns_the_mfa_token_when_mfa_is_required).
+// the charset, as in go-auth0's recording
+// test/data/recordings/authentication/TestPasswordlessLoginWithOTPChallengeErrors/returns_the_mfa_token_when_mfa_is_required.yaml
+// (a passwordless-OTP login answered 403 mfa_required,
+// "Content-Type: application/json; charset=utf-8").
 func writeAPIError(w http.ResponseWriter, e *apiError) {
 	body := map[string]any{"error": e.code, "error_description": e.desc}
 	for k, v := range e.extra {

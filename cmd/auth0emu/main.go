@@ -5,8 +5,9 @@
 //	go run ./cmd/auth0emu -addr 127.0.0.1:8081 -callback http://localhost:8080/account/mfa/callback
 //
 // It prints ONE JSON line to stdout (issuer, domains, client credentials,
-// MFA audience, dev page URLs, demo users and their passwords), logs one
-// line per request to stderr, and serves until SIGINT or SIGTERM.
+// MFA audience, dev page URLs, demo users and their passwords), logs
+// warnings to stderr (with -log-requests also one line per request), and
+// serves until SIGINT or SIGTERM.
 //
 // It is a development tool, not a security boundary: the demo passwords
 // are fixed, and /_dev/inbox shows every SMS, voice and email code. It
@@ -25,6 +26,7 @@
 //	-client-id ID        demo client id (default auth0emu-demo)
 //	-client-secret S     demo client secret (default: random, printed)
 //	-dev-pages           serve /_dev/inbox and /_dev/guardian (default true)
+//	-log-requests        log one line per request to stderr
 package main
 
 import (

@@ -33,7 +33,7 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 type options struct {
 	addr, factors, policy, tenantName, clientID, clientSecret string
 	callbacks, logoutURLs                                     listFlag
-	allowNonLoopback, recoveryCodes, devPages                 bool
+	allowNonLoopback, recoveryCodes, devPages, logRequests    bool
 }
 
 func parseFlags(args []string) (*options, error) {
@@ -51,6 +51,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.clientID, "client-id", "auth0emu-demo", "demo client id")
 	fs.StringVar(&o.clientSecret, "client-secret", "", "demo client secret (default: random)")
 	fs.BoolVar(&o.devPages, "dev-pages", true, "serve /_dev/inbox and /_dev/guardian")
+	fs.BoolVar(&o.logRequests, "log-requests", false, "log one line per request to stderr (never query strings, bodies or tokens)")
 	if err := fs.Parse(args); err != nil {
 		return nil, fmt.Errorf("auth0emu: %w", err)
 	}
@@ -153,6 +154,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		auth0test.WithUsers(demoUsers...),
 		auth0test.WithDevPages(o.devPages),
 		auth0test.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))),
+		auth0test.WithRequestLog(o.logRequests),
 	}
 	if len(o.logoutURLs) > 0 {
 		opts = append(opts, auth0test.WithLogoutURLs(o.clientID, o.logoutURLs...))

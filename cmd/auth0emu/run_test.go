@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -93,6 +95,69 @@ func TestRunRefuses(t *testing.T) {
 			}
 			if out.Len() != 0 {
 				t.Fatalf("printed %q", out.String())
+			}
+		})
+	}
+}
+
+// lockedBuffer is a stderr that run writes from server goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestRunRequestLogFlag: stderr is quiet about requests unless -log-requests.
+func TestRunRequestLogFlag(t *testing.T) {
+	t.Parallel()
+	for _, verbose := range []bool{false, true} {
+		t.Run(fmt.Sprintf("log-requests=%v", verbose), func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithCancel(t.Context())
+			pr, pw := io.Pipe()
+			stderr := &lockedBuffer{}
+			done := make(chan error, 1)
+			args := []string{"-addr", "127.0.0.1:0"}
+			if verbose {
+				args = append(args, "-log-requests")
+			}
+			go func() {
+				err := run(ctx, args, pw, stderr)
+				pw.Close()
+				done <- err
+			}()
+			line, err := bufio.NewReader(pr).ReadString('\n')
+			if err != nil {
+				cancel()
+				t.Fatalf("startup line: %v (run: %v)", err, <-done)
+			}
+			var s startup
+			if err := json.Unmarshal([]byte(line), &s); err != nil {
+				t.Fatal(err)
+			}
+			res, err := http.Get(s.Issuer + ".well-known/jwks.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			cancel()
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			logged := strings.Contains(stderr.String(), "path=/.well-known/jwks.json")
+			if logged != verbose {
+				t.Fatalf("-log-requests %v, stderr: %q", verbose, stderr.String())
 			}
 		})
 	}

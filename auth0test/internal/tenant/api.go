@@ -43,6 +43,8 @@ type Settings struct {
 	Policy        Policy
 	FriendlyName  string
 	GuardianURL   string
+	// CustomizeMFA is stored for the HTTP layer (mfa_requirements).
+	CustomizeMFA bool
 }
 
 // Error is an Auth0-shaped error: HTTP status, the "error" code, the

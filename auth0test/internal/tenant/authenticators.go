@@ -329,11 +329,12 @@ func (t *Tenant) Associate(userID, clientID string, req AssociateRequest, withOp
 		res = t.startOOB(st, clientID, a.id, a.kind, a.phone+a.email, true, now)
 	case kindPush:
 		a := add(kindPush, suffix)
-		companionSuffix := suffix
-		if !pushCompanionSharesSuffix {
-			companionSuffix = t.alnum(16)
-		}
-		c := add(kindTOTP, companionSuffix)
+		// The companion totp has an id suffix of its own, as in Auth0's
+		// examples (docs-v2 enroll-and-challenge-push-authenticators.mdx lists
+		// push|dev_ZUla9SQ6tAIHSz6y with totp|dev_gJ6Y6vpSrjnKeT67; go-auth0's
+		// recording TestMFAListAuthenticators.yaml has push|dev_BBTKYpxKHOXVBnql
+		// and no totp with that suffix). The pair is kept by group.
+		c := add(kindTOTP, t.alnum(16))
 		c.group, c.companion, c.secret = suffix, true, t.newSecret()
 		res = t.startOOB(st, clientID, a.id, a.kind, a.phone+a.email, true, now)
 		res.BarcodeURI = "otpauth://totp/" + urlenc(t.settings.FriendlyName) + ":" + urlenc(st.user.Email) +
@@ -471,8 +472,9 @@ func (t *Tenant) SeedAuthenticator(userID string, kind Factor, opts SeedOptions)
 	case FactorPush:
 		a = add(kindPush)
 		a.name = pushDeviceName
-		c := add(kindTOTP)
-		c.secret, c.companion = secret, true
+		c := &authn{id: kindTOTP + "|dev_" + t.alnum(16), kind: kindTOTP, group: suffix, created: now, active: true,
+			secret: secret, companion: true} // its own suffix, as associate gives it
+		st.auths = append(st.auths, c)
 	case FactorRecoveryCode:
 		code := opts.RecoveryCode
 		if code == "" {

@@ -459,12 +459,20 @@ func TestConcurrency(t *testing.T) {
 	const racers = 16
 	var wg sync.WaitGroup
 	for u := range users {
-		id := fmt.Sprintf("auth0|user%d", u)
-		if err := tn.AddUser(User{ID: id, Email: fmt.Sprintf("u%d@example.com", u), EmailVerified: true}); err != nil {
-			t.Fatal(err)
+		// Two users each: the losers of a race are failed codes, and a user's
+		// failed codes share one bucket of 10 (limits.go), so a TOTP race and
+		// an SMS race of the SAME user would let the TOTP losers empty the
+		// bucket before the SMS racers run (429 for all of them: the old
+		// flake). Each race gets its own user; all of them share the tenant.
+		totpUser, smsUser := fmt.Sprintf("auth0|user%d", u), fmt.Sprintf("auth0|sms%d", u)
+		for _, id := range []string{totpUser, smsUser} {
+			if err := tn.AddUser(User{ID: id, Email: strings.TrimPrefix(id, "auth0|") + "@example.com", EmailVerified: true}); err != nil {
+				t.Fatal(err)
+			}
 		}
 		wg.Go(func() {
 			// One pending totp; racers submit its code at once: one activation.
+			id := totpUser
 			res, err := tn.Associate(id, client, reqOTP, false)
 			if err != nil {
 				t.Error(err)
@@ -482,26 +490,9 @@ func TestConcurrency(t *testing.T) {
 					tn.HasActiveFactor(id)
 				})
 			}
-			// Meanwhile: more associations and an sms confirmation raced the same way.
-			sms, err := tn.Associate(id, client, reqSMS, false)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			var smsWins atomic.Int32
-			for range racers {
-				inner.Go(func() {
-					if tn.VerifyOOB(id, client, sms.OOBCode, smsCode(tn, id)) == nil {
-						smsWins.Add(1)
-					}
-				})
-			}
 			inner.Wait()
 			if wins.Load() != 1 {
 				t.Errorf("%s: %d activations of one pending totp", id, wins.Load())
-			}
-			if smsWins.Load() != 1 {
-				t.Errorf("%s: %d successes of one oob_code", id, smsWins.Load())
 			}
 			active := 0
 			for _, a := range tn.List(id) {
@@ -511,6 +502,29 @@ func TestConcurrency(t *testing.T) {
 			}
 			if active != 1 {
 				t.Errorf("%s: %d active totps", id, active)
+			}
+		})
+		wg.Go(func() {
+			// Meanwhile: an sms confirmation raced the same way.
+			id := smsUser
+			sms, err := tn.Associate(id, client, reqSMS, false)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			var smsWins atomic.Int32
+			var inner sync.WaitGroup
+			for range racers {
+				inner.Go(func() {
+					if tn.VerifyOOB(id, client, sms.OOBCode, smsCode(tn, id)) == nil {
+						smsWins.Add(1)
+					}
+					tn.List(id)
+				})
+			}
+			inner.Wait()
+			if smsWins.Load() != 1 {
+				t.Errorf("%s: %d successes of one oob_code", id, smsWins.Load())
 			}
 		})
 	}

@@ -6,8 +6,10 @@ import (
 	"time"
 )
 
-// Error codes and descriptions on the wire. Where the reference marks the
-// fact [UNK], the contract's table decides and the comment says so.
+// Error codes and descriptions on the wire. Where the reference (the
+// project's auth0-mfa-api.md, see package auth0test) marks the fact [UNK],
+// the comment says why this answer was chosen; mfaapi/errors_test.go and the
+// contract suite (mfaapi/contract_test.go) pin it.
 const (
 	descInvalidOTP     = "Invalid otp_code."
 	descInvalidBinding = "Invalid binding_code."
@@ -18,28 +20,30 @@ const (
 	descRejected        = "MFA Authorization rejected."
 	descPending         = "Authorization pending: please repeat the request in a few seconds."
 	// descSlowDown: [UNK] in the reference (only the code slow_down is
-	// documented): chosen because the contract fixes this sentence.
+	// documented): chosen because it says what to do, in the form of the
+	// documented authorization_pending sentence.
 	descSlowDown          = "You are polling faster than allowed. Try again in 5 seconds."
 	descMFATokenExpired   = "mfa_token is expired"
 	descMalformedMFAToken = "Malformed mfa_token"
 	descOOBExpired        = "oob_code is expired"
 	descInvalidOOB        = "Invalid oob_code."
 	// descTooManyAttempts: [UNK] in the reference as an API body: chosen
-	// because Universal Login shows this sentence (support article) and the
-	// contract fixes it.
+	// because Universal Login shows this sentence (support article
+	// "Inconsistent Error Behaviors After Multiple SMS OTP MFA Failures").
 	descTooManyAttempts = "Too many failed codes. Wait for some minutes before retrying."
 	descTooManyRequests = "Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers."
 	// descAlreadyEnrolled: [UNK] in the reference (status, code and the final
-	// period): chosen because the contract fixes 403 access_denied with the
-	// docs' phrase plus a period.
+	// period): chosen 403 access_denied with the docs' phrase plus a period,
+	// the status and code the reference infers (§3.3).
 	descAlreadyEnrolled = "User is already enrolled."
 	// descMaxAuthenticators: [UNK] in the reference as an API body: chosen
-	// because it is the text users saw (community 187705) and the contract
-	// fixes 403 access_denied.
+	// because it is the text users saw (community 187705), with 403
+	// access_denied as for the other refused associations.
 	descMaxAuthenticators = "Guardian - User has created the maximum amount of authenticators"
 	descNotFound          = "Authenticator not found."
 	// descNoRecoveryDelete and descNoEmailDelete: [UNK] in the reference:
-	// chosen because the contract fixes them (403 access_denied).
+	// chosen because a sentence naming the rule (reference §4.3) tells the
+	// caller why; 403 access_denied as for the other refusals.
 	descNoRecoveryDelete = "Recovery code authenticators cannot be deleted with the MFA API."
 	descNoEmailDelete    = "Verified email authenticators cannot be deleted."
 	// descNotEnrolled: [UNK] in the reference (only a legacy mock wording
@@ -72,7 +76,7 @@ func newErr(status int, code, desc string) *Error {
 
 // Statuses: [UNK] in the reference for several of these (invalid_grant 403
 // is inferred from recordings, expired_token / Malformed 401 from SDK tests):
-// chosen because the contract's table fixes them.
+// chosen to follow those inferences (reference §3.1).
 func errInvalidOTP() *Error { return newErr(http.StatusForbidden, codeInvalidGrant, descInvalidOTP) }
 func errInvalidBinding() *Error {
 	return newErr(http.StatusForbidden, codeInvalidGrant, descInvalidBinding)
@@ -115,8 +119,8 @@ func errInvalidRequest(desc string) *Error {
 }
 
 // errFactorDisabled: [UNK] in the reference (status, code and text): chosen
-// because the contract fixes 403 unsupported_challenge_type with this sentence
-// (Auth0.swift's docs guess unsupported_challenge_type).
+// 403 unsupported_challenge_type, because Auth0.swift's docs guess that code
+// (reference §3.3), with a sentence naming the factor.
 func errFactorDisabled(f Factor) *Error {
 	return newErr(http.StatusForbidden, codeUnsupportedChallenge, "The "+string(f)+" factor is not enabled for this tenant.")
 }

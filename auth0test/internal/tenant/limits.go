@@ -15,7 +15,7 @@ type bucketSpec struct {
 	every time.Duration
 }
 
-// Per-user limits (reference §3.5; contract table).
+// Per-user limits (reference §3.5).
 var (
 	// sendSMSVoice: "SMS sent | 10 | 1 per hour | per user id"; voice shares the SMS bucket.
 	sendSMSVoice = bucketSpec{burst: 10, every: time.Hour}
@@ -28,6 +28,13 @@ var (
 	failedCodes = bucketSpec{burst: 10, every: 6 * time.Minute}
 	// failedRecovery: "Recovery code failures | 10 | 10 per hour | per user id".
 	failedRecovery = bucketSpec{burst: 10, every: time.Hour / 10}
+	// pushPolls: "MFA OOB token exchange | POST | burst 12 | 12/minute | To a
+	// unique session" (docs-v2 rate-limit-configurations, reference §2.6,
+	// §3.5). Past it a push poll answers slow_down, the docs' code for
+	// "If the polling is too frequent". [UNK] in the reference what "a unique
+	// session" is: chosen one push oob_code (one enrollment or challenge),
+	// because it is what a client polls with.
+	pushPolls = bucketSpec{burst: 12, every: time.Minute / 12}
 )
 
 // wait reports how long until one token is available (0: available now).

@@ -25,13 +25,9 @@ const (
 	// (reference §4.5).
 	oobCodeTTL = 5 * time.Minute
 	// mfaTokenTTL: [UNK] in the reference (only the 5-minute transaction
-	// between first and second factor is documented): chosen because the
-	// contract fixes 10 minutes, the lifetime of the /mfa/ access token.
+	// between first and second factor is documented): chosen 10 minutes,
+	// the documented lifetime of the /mfa/ access token (reference §1.3).
 	mfaTokenTTL = 10 * time.Minute
-	// pushPollInterval: [UNK] in the reference ("Poll no faster than every
-	// 5 s" is an inference from the 12/minute OOB exchange limit): chosen
-	// because the contract fixes slow_down below 5 s.
-	pushPollInterval = 5 * time.Second
 	// maxFailedEnrollments: community report 187705: "After 50 failed
 	// enrollment attempts the user gets 'Guardian - User has created the
 	// maximum amount of authenticators'".
@@ -52,10 +48,6 @@ const (
 	// 24 h, never "delete the pending ones", so deleting pending
 	// authenticators does not reset the count of failed/abandoned enrollments.
 	deletePendingResetsFailedCount = false
-	// pushCompanionSharesSuffix: [UNK] in the reference whether the totp that
-	// push enrollment creates shares the push id's suffix: chosen true because
-	// sms/voice pairs do (documented) and it makes the pair visible to clients.
-	pushCompanionSharesSuffix = true
 	// confirmNewestPendingTOTP: [UNK] in the reference which pending totp an
 	// mfa-otp confirm activates when several are pending (the recording shows
 	// two): chosen "the newest" because a user who restarts enrollment scans

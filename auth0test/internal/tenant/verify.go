@@ -12,9 +12,12 @@ import (
 	"github.com/pquerna/otp/totp"
 )
 
-// totpSkew is the accepted clock drift in 30-second steps: ±1 step, the
-// window RFC 6238 §5.2 recommends and pquerna/otp's Skew 1.
-const totpSkew = 1
+// totpPreviousSteps is how many 30-second steps before the current one are
+// still accepted; the next step never is. Auth0's support article "Auth0
+// Acceptance of OTP MFA Codes After 30 Seconds" (support.auth0.com): "Auth0
+// accepts the previous 30-second code …, effectively creating a 60-second
+// window of validity": the previous and the current step.
+const totpPreviousSteps = 1
 
 // oobRecord is the server side of one oob_code.
 type oobRecord struct {
@@ -25,8 +28,7 @@ type oobRecord struct {
 	enrollment       bool
 	expires          time.Time
 	spent            bool
-	polled           bool
-	lastPoll         time.Time
+	polls            bucket // push polls (pushPolls)
 }
 
 // pushRecord is one push request and the authenticator it concerns.
@@ -88,16 +90,16 @@ func equal(a, b string) bool {
 	return subtle.ConstantTimeCompare(ha[:], hb[:]) == 1
 }
 
-// matchTOTP reports whether code is a's code within ±totpSkew steps of now
-// and newer than the last accepted step; on success it records the step, so
-// each code is accepted once.
+// matchTOTP reports whether code is a's code of the current step or of one
+// of the totpPreviousSteps before it, and newer than the last accepted step;
+// on success it records the step, so each code is accepted once.
 func matchTOTP(a *authn, code string, now time.Time) bool {
 	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
 		return false
 	}
 	opts := totpOpts // Skew 0: the window is walked here, to learn the step that matched
 	cur := now.Unix() / int64(opts.Period)
-	for s := cur - totpSkew; s <= cur+totpSkew; s++ {
+	for s := cur - totpPreviousSteps; s <= cur; s++ {
 		if a.usedStep && s <= a.lastStep {
 			continue
 		}
@@ -179,9 +181,10 @@ func (t *Tenant) VerifyActiveOTP(userID, otp string) *Error {
 // client, 5-minute expiry, single use. For sms, voice and email the binding
 // code is required (failures draw on the failed-code bucket; the oob_code
 // stays valid). For push it answers authorization_pending until the request
-// is approved or rejected, and slow_down when polled again within 5 s.
-// Success of an enrollment activates the authenticator, its pair and the
-// pending recovery code; success of a challenge sets LastAuth.
+// is approved or rejected, and slow_down past the pushPolls burst. Success of
+// an sms, voice or email enrollment activates the authenticator, its pair and
+// the pending recovery code (a push enrollment was activated by its approval);
+// success of a challenge sets LastAuth.
 func (t *Tenant) VerifyOOB(userID, clientID, oobCode, bindingCode string) *Error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -206,6 +209,10 @@ func (t *Tenant) VerifyOOB(userID, clientID, oobCode, bindingCode string) *Error
 		if p == nil {
 			return errInvalidOOB()
 		}
+		if rec.polls.wait(pushPolls, now) > 0 {
+			return errSlowDown()
+		}
+		rec.polls.take(pushPolls, now)
 		switch p.req.State {
 		case PushRejected:
 			rec.spent = true
@@ -213,11 +220,6 @@ func (t *Tenant) VerifyOOB(userID, clientID, oobCode, bindingCode string) *Error
 		case PushApproved:
 			rec.spent = true
 		default:
-			fast := rec.polled && now.Sub(rec.lastPoll) < pushPollInterval
-			rec.polled, rec.lastPoll = true, now
-			if fast {
-				return errSlowDown()
-			}
 			return errPending()
 		}
 	} else {
@@ -235,8 +237,11 @@ func (t *Tenant) VerifyOOB(userID, clientID, oobCode, bindingCode string) *Error
 	}
 	switch {
 	case a == nil: // the implicit email
-	case rec.enrollment && !a.active:
-		st.activate(a.group)
+	case rec.enrollment:
+		// A push enrollment is already active: the approval activated it.
+		if !a.active {
+			st.activate(a.group)
+		}
 	default:
 		a.lastAuth = &now
 	}
@@ -421,6 +426,8 @@ func (t *Tenant) PendingPushes(userID string) []PushRequest {
 }
 
 // ApprovePush approves a pending push request, as the Guardian app would.
+// Approving an enrollment's push activates the push authenticator, its totp
+// and the pending recovery code at once; the client's next poll gets tokens.
 func (t *Tenant) ApprovePush(id string) error { return t.decidePush(id, PushApproved) }
 
 // RejectPush rejects a pending push request, as the Guardian app would.
@@ -437,5 +444,16 @@ func (t *Tenant) decidePush(id, state string) error {
 		return fmt.Errorf("tenant: push request %s: %w", id, ErrNotPending)
 	}
 	p.req.State = state
+	if state == PushApproved && p.req.Enrollment {
+		// Enrollment completes when the Guardian app approves, not when the
+		// client polls: "Once that is done, the Guardian application will
+		// notify Auth0 that the user enrolled successfully. To know if that
+		// happened, poll …" (docs-v2 enroll-and-challenge-push-authenticators.mdx).
+		if st := t.user(p.req.UserID, t.now()); st != nil {
+			if a := st.find(p.authID); a != nil && !a.active {
+				st.activate(a.group)
+			}
+		}
+	}
 	return nil
 }

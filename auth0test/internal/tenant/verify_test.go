@@ -31,8 +31,11 @@ func TestVerifyActiveOTPWindow(t *testing.T) {
 		{"previous step's first second", 29 * time.Second, -30 * time.Second, true},
 		{"two steps back", 0, -31 * time.Second, false},
 		{"two steps back at step end", 29 * time.Second, -31 * time.Second, false},
-		{"next step", 0, 30 * time.Second, true},
-		{"next step's last second", 0, 59 * time.Second, true},
+		// Auth0 accepts the previous code, not the next (support article
+		// "Auth0 Acceptance of OTP MFA Codes After 30 Seconds").
+		{"next step", 0, 30 * time.Second, false},
+		{"next step from the current step's last second", 29 * time.Second, 30 * time.Second, false},
+		{"next step's last second", 0, 59 * time.Second, false},
 		{"two steps ahead", 0, 60 * time.Second, false},
 		{"two steps ahead from step end", 29 * time.Second, 60 * time.Second, false},
 	}
@@ -68,11 +71,12 @@ func TestVerifyActiveOTPSingleUse(t *testing.T) {
 
 	now := code(0)
 	noErr(t, tn.VerifyActiveOTP(alice, now))
-	invalid(tn.VerifyActiveOTP(alice, now)) // replay, same step
-	invalid(tn.VerifyActiveOTP(alice, code(-30*time.Second)))
-	noErr(t, tn.VerifyActiveOTP(alice, code(30*time.Second))) // a later step is fine
+	invalid(tn.VerifyActiveOTP(alice, now))                   // replay, same step
+	invalid(tn.VerifyActiveOTP(alice, code(-30*time.Second))) // older than the step used
+	invalid(tn.VerifyActiveOTP(alice, code(30*time.Second)))  // the next step is never accepted
 	clk.Advance(30 * time.Second)
-	invalid(tn.VerifyActiveOTP(alice, code(0))) // this step was already used (ahead of time)
+	invalid(tn.VerifyActiveOTP(alice, code(-30*time.Second))) // the previous step, already used
+	noErr(t, tn.VerifyActiveOTP(alice, code(0)))              // the new current step
 	clk.Advance(30 * time.Second)
 	noErr(t, tn.VerifyActiveOTP(alice, code(0)))
 	// Malformed codes are just wrong.
@@ -524,24 +528,40 @@ func TestPush(t *testing.T) {
 		t.Helper()
 		wantErr(t, err, http.StatusBadRequest, "slow_down", "You are polling faster than allowed. Try again in 5 seconds.")
 	}
-	t.Run("pending, slow_down, approved once", func(t *testing.T) {
+	t.Run("pending, slow_down past the burst, approved once", func(t *testing.T) {
 		t.Parallel()
 		tn, clk, oob, p := start(t)
-		pending(t, tn.VerifyOOB(alice, client, oob, ""))
-		clk.Advance(pushPollInterval - time.Nanosecond)
+		// "MFA OOB token exchange: burst 12, 12/minute": twelve polls at once
+		// are pending, the thirteenth is too fast.
+		for range pushPolls.burst {
+			pending(t, tn.VerifyOOB(alice, client, oob, ""))
+		}
 		slow(t, tn.VerifyOOB(alice, client, oob, ""))
-		clk.Advance(pushPollInterval)
+		clk.Advance(pushPolls.every - time.Nanosecond)
+		slow(t, tn.VerifyOOB(alice, client, oob, ""))
+		clk.Advance(time.Nanosecond)
 		pending(t, tn.VerifyOOB(alice, client, oob, ""))
-		clk.Advance(pushPollInterval)
-		pending(t, tn.VerifyOOB(alice, client, oob, ""))
+		slow(t, tn.VerifyOOB(alice, client, oob, ""))
+		// Polling every 5 s never meets slow_down.
+		for range 3 * pushPolls.burst {
+			clk.Advance(pushPolls.every)
+			pending(t, tn.VerifyOOB(alice, client, oob, ""))
+		}
 		if err := tn.ApprovePush(p.ID); err != nil {
 			t.Fatal(err)
 		}
 		if len(tn.PendingPushes(alice)) != 0 {
 			t.Fatal("approved push still pending")
 		}
-		clk.Advance(pushPollInterval)
+		// The approval completed the enrollment, before any poll.
+		for _, a := range tn.List(alice) {
+			if !a.Active {
+				t.Errorf("%s still pending after the Guardian approval", a.ID)
+			}
+		}
+		clk.Advance(pushPolls.every)
 		noErr(t, tn.VerifyOOB(alice, client, oob, ""))
+		clk.Advance(pushPolls.every)
 		wantErr(t, tn.VerifyOOB(alice, client, oob, ""), http.StatusForbidden, "invalid_grant", "Invalid oob_code.")
 		list := tn.List(alice)
 		for _, a := range list {
@@ -613,6 +633,7 @@ func TestDelete(t *testing.T) {
 	t.Parallel()
 	type seeded struct {
 		otp, sms, voice, push, pushTOTP, email, rc, implicit, bobOTP, pendingSMS, pendingVoice string
+		pendingPush, pendingPushTOTP                                                           string
 	}
 	setup := func(t *testing.T) (*Tenant, seeded) {
 		t.Helper()
@@ -629,16 +650,32 @@ func TestDelete(t *testing.T) {
 		s.sms = must(tn.SeedAuthenticator(alice, FactorSMS, SeedOptions{Phone: phone}))
 		s.voice = "voice|" + strings.TrimPrefix(s.sms, "sms|")
 		s.push = must(tn.SeedAuthenticator(alice, FactorPush, SeedOptions{}))
-		s.pushTOTP = "totp|" + strings.TrimPrefix(s.push, "push|")
+		for _, a := range tn.List(alice) {
+			if strings.HasPrefix(a.ID, "totp|") && a.ID != s.otp {
+				s.pushTOTP = a.ID // the companion: its own suffix, as on Auth0
+			}
+		}
+		if s.pushTOTP == "" || strings.TrimPrefix(s.pushTOTP, "totp|") == strings.TrimPrefix(s.push, "push|") {
+			t.Fatalf("push %s: companion totp %q should exist with a suffix of its own", s.push, s.pushTOTP)
+		}
 		s.email = must(tn.SeedAuthenticator(alice, FactorEmail, SeedOptions{Email: "second@example.com"}))
 		s.rc = must(tn.SeedAuthenticator(alice, FactorRecoveryCode, SeedOptions{}))
 		s.bobOTP = must(tn.SeedAuthenticator(bob, FactorOTP, SeedOptions{}))
 		if _, err := tn.Associate(alice, client, AssociateRequest{AuthenticatorTypes: []string{"oob"}, OOBChannels: []string{"sms"}, PhoneNumber: "+12025558730"}, false); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := tn.Associate(alice, client, reqPush, false); err != nil {
+			t.Fatal(err)
+		}
 		for _, a := range tn.List(alice) {
 			if a.ID == s.otp || a.ID == s.email {
 				continue
+			}
+			if !a.Active && strings.HasPrefix(a.ID, "push|") {
+				s.pendingPush = a.ID
+			}
+			if !a.Active && strings.HasPrefix(a.ID, "totp|") {
+				s.pendingPushTOTP = a.ID
 			}
 			if !a.Active && strings.HasPrefix(a.ID, "sms|") {
 				s.pendingSMS = a.ID
@@ -679,6 +716,8 @@ func TestDelete(t *testing.T) {
 			func(s seeded) []string { return []string{s.push, s.pushTOTP} }, nil},
 		{"standalone totp alone", func(s seeded) string { return s.otp }, 0, "", "",
 			func(s seeded) []string { return []string{s.otp} }, func(s seeded) []string { return []string{s.push, s.pushTOTP, s.rc} }},
+		{"pending push totp takes the pending push", func(s seeded) string { return s.pendingPushTOTP }, 0, "", "",
+			func(s seeded) []string { return []string{s.pendingPush, s.pendingPushTOTP} }, func(s seeded) []string { return []string{s.push, s.pushTOTP, s.otp} }},
 		{"pending pair", func(s seeded) string { return s.pendingVoice }, 0, "", "",
 			func(s seeded) []string { return []string{s.pendingSMS, s.pendingVoice} }, func(s seeded) []string { return []string{s.sms, s.voice} }},
 	}

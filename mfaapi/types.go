@@ -120,11 +120,13 @@ func (a Authenticator) Kind() Kind {
 	return ""
 }
 
-// PairKey groups authenticators Auth0 creates and deletes together: an SMS and a voice
-// authenticator for one phone number share "phone|{suffix}"; a push authenticator and its
-// companion OTP share "device|{suffix}" (when, as the emulator does, they share the id suffix;
-// whether real Auth0 does is not documented). Other authenticators get "{kind}|{suffix}", and
-// an id without '|' is its own key.
+// PairKey groups authenticators whose ids show that Auth0 creates and deletes them together:
+// an SMS and a voice authenticator for one phone number share "phone|{suffix}". A push
+// authenticator and its companion OTP are also deleted together, but their ids do not show it
+// (Auth0's examples give them different suffixes: push|dev_ZUla9SQ6tAIHSz6y beside
+// totp|dev_gJ6Y6vpSrjnKeT67), so each gets a key of its own; a caller that saw the pair
+// created must remember it. Other authenticators get "{kind}|{suffix}", and an id without '|'
+// is its own key.
 func (a Authenticator) PairKey() string {
 	i := strings.IndexByte(a.ID, '|')
 	if i < 0 {
@@ -134,8 +136,6 @@ func (a Authenticator) PairKey() string {
 	switch k := a.Kind(); k {
 	case KindSMS, KindVoice:
 		return "phone|" + suffix
-	case KindPush, KindTOTP:
-		return "device|" + suffix
 	case "":
 		return a.ID
 	default:

@@ -384,6 +384,15 @@ func (b *browser) passChallenge(p page) page {
 	if !strings.Contains(p.url.Path, "/u/") && !strings.Contains(p.url.Path, "/authorize") {
 		return p
 	}
+	if !strings.Contains(p.body, `name="code"`) {
+		// Universal Login offers a Guardian user the push first: pick the app's codes.
+		for _, f := range p.forms(b.t) {
+			if strings.HasPrefix(f.values.Get("factor"), "totp|") && f.values.Get("action") == "select" {
+				p = b.submitForm(p, f, nil)
+				break
+			}
+		}
+	}
 	for _, a := range b.e.emu.Authenticators(b.sub) {
 		if a.Active && strings.HasPrefix(a.ID, "totp|") {
 			code, err := b.e.emu.TOTPCode(a.ID)

@@ -100,6 +100,7 @@ const (
 	mRemovedUnchecked  msgID = "remove.unchecked"
 	mRemovedBut        msgID = "remove.removed_but"
 	mStillListed       msgID = "remove.still_listed"
+	mMaybeCompanion    msgID = "remove.maybe_push_codes"
 	mChoiceClosed      msgID = "sessions.closed"
 	mChooseSignOut     msgID = "sessions.choose"
 	mKeptSessions      msgID = "sessions.kept"
@@ -246,6 +247,7 @@ var englishText = map[msgID]message{
 	mRemovedBut:       {text: "{{.Removed}} This page could not be updated; go back to your sign-in methods."},
 	mStillListed: {text: "The sign-in service answered that the method was removed, but it is still listed. " +
 		"Reload your sign-in methods to check, and try again if it is still there."},
+	mMaybeCompanion:    {text: "If these codes come from the Guardian app, removing them also turns off sign-in notifications on that device."},
 	mChoiceClosed:      {text: "That choice is no longer open. Nothing was changed."},
 	mChooseSignOut:     {text: "Choose whether to sign out your other sessions. Nothing was changed."},
 	mKeptSessions:      {text: "Your other sessions stay signed in."},

@@ -79,8 +79,11 @@ func groupKinds(g enroll.Method) []views.Kind {
 	return []views.Kind{views.Kind(g.Group)}
 }
 
-func (h *Handler) viewGroup(g enroll.Method, removable bool) views.FactorGroup {
+func (h *Handler) viewGroup(r *http.Request, g enroll.Method, removable bool) views.FactorGroup {
 	vg := views.FactorGroup{ID: g.IDs[0], Kinds: groupKinds(g), Name: g.Name}
+	if g.MaybeCompanion {
+		vg.RemoveNote = h.t(r, mMaybeCompanion)
+	}
 	if g.CreatedAt != nil {
 		vg.CreatedAt = *g.CreatedAt
 	}
@@ -96,7 +99,7 @@ func (h *Handler) viewGroup(g enroll.Method, removable bool) views.FactorGroup {
 func (h *Handler) renderList(w http.ResponseWriter, r *request, inv *enroll.Inventory, fl flashRecord) error {
 	page := views.ListPage{Meta: h.meta(r.Request, "", nil), Flash: toFlash(fl)}
 	for _, g := range inv.Methods {
-		page.Groups = append(page.Groups, h.viewGroup(g, true))
+		page.Groups = append(page.Groups, h.viewGroup(r.Request, g, true))
 	}
 	page.Recovery = views.RecoveryStatus{Enabled: inv.RecoveryActive || len(inv.Methods) > 0, SetUp: inv.RecoveryActive}
 	for _, s := range enroll.Specs() {
@@ -250,7 +253,7 @@ func (h *Handler) recoveryComponent(r *request, rec enroll.RecoveryDisplay) temp
 func (h *Handler) renderRemove(w http.ResponseWriter, r *request, g enroll.Method, id string, blocked bool) error {
 	page := views.RemovePage{
 		Meta:    h.meta(r.Request, "", nil),
-		Group:   h.viewGroup(g, false),
+		Group:   h.viewGroup(r.Request, g, false),
 		Blocked: blocked,
 		Confirm: h.form(r.Request, "/remove"),
 		Cancel:  views.Action{Href: safeURL(h.path("/"))},

@@ -139,6 +139,9 @@ type FactorGroup struct {
 	CreatedAt time.Time
 	// LastUsed is when the method was last used to sign in; zero when unknown or never.
 	LastUsed time.Time
+	// RemoveNote, when set, is said on the removal confirmation page before the default
+	// sentences (for example that removing an app may turn off a push on the same device).
+	RemoveNote string
 	// RemoveURL is the GET link to the removal confirmation page, normally
 	// RemoveHref(BasePath, ID). Empty: no Remove link.
 	RemoveURL templ.SafeURL

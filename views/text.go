@@ -56,9 +56,12 @@ func (g FactorGroup) label() string {
 func (g FactorGroup) pairNote() string {
 	has := func(k Kind) bool { return slices.Contains(g.Kinds, k) }
 	switch {
+	case g.RemoveNote != "":
+		return g.RemoveNote
 	case has(KindSMS) && has(KindVoice):
 		return "Text messages and voice calls use the same phone number, so removing it turns off both."
-	case has(KindPush) && len(g.Kinds) > 1:
+	case has(KindPush):
+		// Auth0 enrolls an OTP with every push and deletes them together.
 		return "The Guardian app gives you both sign-in notifications and codes, so removing it turns off both."
 	}
 	return ""

@@ -31,6 +31,9 @@ type Method struct {
 	Name      string // masked by Auth0
 	CreatedAt *time.Time
 	LastUsed  *time.Time
+	// MaybeCompanion marks an authenticator app that might be the code generator of a push
+	// enrollment whose companion is not known: removing it may turn off that push too.
+	MaybeCompanion bool
 }
 
 // Inventory is a user's authenticators, freshly listed. Pending (unconfirmed) authenticators

@@ -39,6 +39,11 @@ const (
 	// removedTTL: a removal is remembered for a while, so a double submit or a second tab is
 	// told "already removed" instead of raising an access_denied event for the user's own id.
 	removedTTL = 30 * time.Minute
+	// companionTTL: which OTP authenticator came with a push enrollment is remembered for as
+	// long as a device plausibly stays enrolled. Auth0's lists carry no created_at and give the
+	// companion an id of its own, so this record is the only way to tell it apart; after it
+	// (or with a limiter that lost it) the push is shown alone (Inventory.AdoptCompanions).
+	companionTTL = 400 * 24 * time.Hour
 	// pushSlowDownPause is how long polling pauses after a slow_down answer: three intervals.
 	pushSlowDownPause = 3 * PushPollInterval
 )
@@ -135,6 +140,23 @@ func (l *Ledger) MarkRemoved(ctx context.Context, sub, id string) error {
 func (l *Ledger) WasRemoved(ctx context.Context, sub, id string) (bool, error) {
 	_, ok, err := l.lim.Get(ctx, removedKey(sub, id))
 	return ok, err
+}
+
+func companionKey(sub, pushID string) string { return "companion:" + sub + ":" + pushID }
+
+// RecordCompanion remembers that OTP authenticator totpID came with sub's push pushID.
+func (l *Ledger) RecordCompanion(ctx context.Context, sub, pushID, totpID string) error {
+	_, _, err := l.lim.SetOnce(context.WithoutCancel(ctx), companionKey(sub, pushID), []byte(totpID), companionTTL)
+	return err
+}
+
+// Companion returns the OTP authenticator recorded for sub's push pushID ("" when unknown).
+func (l *Ledger) Companion(ctx context.Context, sub, pushID string) (string, error) {
+	v, ok, err := l.lim.Get(ctx, companionKey(sub, pushID))
+	if err != nil || !ok {
+		return "", err
+	}
+	return string(v), nil
 }
 
 func pushKey(enrollmentID string) string { return "push:" + enrollmentID }

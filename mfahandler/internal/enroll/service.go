@@ -179,7 +179,12 @@ func (t *Tx) spendWrite(f Factor) (Result, bool) {
 
 // list lists the user's authenticators.
 func (t *Tx) list(token string) (*Inventory, error) {
-	return t.s.Backend.List(t.ctx, token)
+	inv, err := t.s.Backend.List(t.ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	inv.AdoptCompanions(t.companions(inv))
+	return inv, nil
 }
 
 // deletePending removes pending authenticators; not found means already gone.

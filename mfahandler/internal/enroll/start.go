@@ -80,6 +80,15 @@ func (t *Tx) Start(f Factor, phone, email string) Result {
 		}
 		return failed(err, form)
 	}
+	if f == Push {
+		// The associate call created the push and its companion OTP: tell the OTP apart now,
+		// while the list before is at hand (companions.go).
+		if after, err := t.s.Backend.List(t.ctx, token); err == nil {
+			t.recordCompanion(inv, after)
+		} else {
+			t.s.Log.Warn("mfahandler: could not list the new push enrollment's code generator", "error", err.Error())
+		}
+	}
 	p := &Pending{
 		ID:           newID(),
 		Sub:          t.sub,

@@ -9,25 +9,15 @@ import (
 )
 
 // Inventory groups an MFA API list as a person thinks of it: an SMS and a voice authenticator
-// of one number are one phone; a push and its companion OTP are one device. Pending
-// (active:false) authenticators are listed in All but never as methods.
+// of one number (they share an id suffix) are one phone. A push's companion OTP has an id of
+// its own, so nothing in the list pairs it: the core does, from what it recorded when the push
+// was enrolled (enroll.Inventory.AdoptCompanions). Pending (active:false) authenticators are
+// listed in All but never as methods.
 func Inventory(list []mfaapi.Authenticator) *enroll.Inventory {
 	inv := &enroll.Inventory{}
-	pushSuffixes := map[string]bool{}       // of every push, active or pending
-	activePushSuffixes := map[string]bool{} // of active pushes
 	for _, a := range list {
-		if a.Kind() == mfaapi.KindPush {
-			pushSuffixes[suffix(a.ID)] = true
-			if a.Active {
-				activePushSuffixes[suffix(a.ID)] = true
-			}
-		}
-	}
-	for _, a := range list {
-		k := a.Kind()
 		inv.All = append(inv.All, enroll.Authenticator{
-			ID: a.ID, Kind: string(k), Active: a.Active, PairKey: a.PairKey(),
-			Companion: k == mfaapi.KindTOTP && pushSuffixes[suffix(a.ID)],
+			ID: a.ID, Kind: string(a.Kind()), Active: a.Active, PairKey: a.PairKey(),
 		})
 	}
 	byKey := map[string]*enroll.Method{}
@@ -67,11 +57,7 @@ func Inventory(list []mfaapi.Authenticator) *enroll.Inventory {
 		case mfaapi.KindPush:
 			add("push", "push:"+sfx, a)
 		case mfaapi.KindTOTP:
-			if activePushSuffixes[sfx] {
-				add("push", "push:"+sfx, a) // the companion OTP of a push enrollment
-			} else {
-				add("totp", "totp:"+sfx, a)
-			}
+			add("totp", "totp:"+sfx, a)
 		case mfaapi.KindEmail:
 			add("email", "email:"+sfx, a)
 		}

@@ -12,7 +12,7 @@
 //     12 hours at most; in Redis (scs/redisstore) when REDIS_URL is set;
 //   - selfmfa (app.go): mfahandler.New with the session (session.NewSCS), the signed-in user's
 //     subject, the app's layout (WithLayout) and button and card classes (WithClasses), and the
-//     Redis limiter (example/redislimit) when several instances share users' state.
+//     Redis limiter (the redislimit module) when several instances share users' state.
 //
 // Offline (the default) it starts an emulated tenant (auth0test) with demo users and its dev
 // pages, and registers the app's callbacks on it:

@@ -11,7 +11,7 @@
 //
 //	npm ci --prefix example/e2e --no-audit --no-fund   # once: axe-core into example/e2e/node_modules
 //	go test -race ./example/e2e/...
-//	go test -race -artifacts -outputdir /tmp/e2e ./example/e2e/...   # keep screenshots and axe reports
+//	mkdir -p /tmp/e2e && go test -race -artifacts -outputdir /tmp/e2e ./example/e2e/...   # keep screenshots and axe reports
 //
 // A missing /usr/bin/chromium, redis-server or axe-core fails the tests with a message naming the
 // install step; nothing is skipped.

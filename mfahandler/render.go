@@ -137,8 +137,9 @@ func (h *Handler) renderTOTP(w http.ResponseWriter, r *request, p *enroll.Pendin
 		QR:      views.QR{Content: p.BarcodeURI, Label: h.t(r.Request, lQRApp)},
 		Secret:  p.Secret,
 		Confirm: h.form(r.Request, "/enroll/confirm", "enrollment", p.ID),
-		Code:    views.CodeInput{Autofocus: true},
-		Cancel:  h.cancelAction(r, p),
+		// No autofocus: focusing the code field on load scrolls past the title and the QR code
+		// the user needs first. The field is focused after a wrong code (CodeInput.Error).
+		Cancel: h.cancelAction(r, p),
 	}
 	if fl.Field == "code" {
 		page.Code.Error = fl.Message

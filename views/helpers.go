@@ -155,3 +155,13 @@ func anyDates(groups []FactorGroup) bool {
 	}
 	return false
 }
+
+// otpauthLink is the otpauth:// URI as a link that opens the authenticator app on the same
+// device (the QR code cannot be scanned by the phone showing it). Only the otpauth scheme is
+// let through templ's URL sanitizer.
+func otpauthLink(content string) (templ.SafeURL, bool) {
+	if !strings.HasPrefix(content, "otpauth://") || strings.ContainsAny(content, "\"<> \t\r\n") {
+		return "", false
+	}
+	return templ.SafeURL(content), true
+}

@@ -199,6 +199,12 @@ func (b *tab) html() string {
 	return run(b, "page HTML", chromedp.Evaluate[string](`document.documentElement.outerHTML`))
 }
 
+// scrollY is how far the page is scrolled down.
+func (b *tab) scrollY() float64 {
+	b.t.Helper()
+	return run(b, "scroll position", chromedp.Evaluate[float64](`window.scrollY`))
+}
+
 // count is how many elements match sel right now.
 func (b *tab) count(sel string) int {
 	b.t.Helper()

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // Selectors of selfmfa's pages (stable mfa-* hooks and form actions) and of the example app.
@@ -42,7 +44,18 @@ func TestAuthenticatorAppJourney(t *testing.T) {
 
 	b.click(selSetupTOTP)
 	b.mustBeAt(`^/account/mfa/enroll/totp$`)
+	// First-hour review: the page opened scrolled past its title and QR code, because the code
+	// field took the focus on load.
+	if y := b.scrollY(); y != 0 {
+		t.Errorf("the setup page opened scrolled down by %vpx, past its title and QR code", y)
+	}
+	if focused := run(b, "focused element", chromedp.Evaluate[string](`document.activeElement ? document.activeElement.id : ""`)); focused == "mfa-code" {
+		t.Error("the code field takes the focus on load, before the user has scanned the QR code")
+	}
 	o := scanTOTP(b)
+	if link, err := parseOTPAuth(b.attr("a.mfa-otpauth-link", "href")); err != nil || string(link.Secret) != string(o.Secret) {
+		t.Errorf("the link that opens the authenticator app on this phone: %v (same secret as the QR code: %v)", err, err == nil && string(link.Secret) == string(o.Secret))
+	}
 	b.check("totp")
 	b.submitWith(selCode, o.code(e.clk.Now()))
 

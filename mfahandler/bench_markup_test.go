@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/selfmfa/selfmfa/internal/phone"
 )
 
 // baselineMarkupListHTML is selfmfa's list page as a hand-written html/template emits it: the
@@ -73,7 +75,11 @@ func (b *baselineHandler) listMarkup(w http.ResponseWriter, r *http.Request) {
 		}
 		label := map[string]string{"totp": "Authenticator app", "sms": "Text message", "voice": "Voice call", "push": "Auth0 Guardian app", "email": "Email"}[kind]
 		icon := map[string]string{"totp": "app", "sms": "sms", "voice": "voice", "push": "push", "email": "email"}[kind]
-		data.Rows = append(data.Rows, baselineRow{ID: template.URL(url.QueryEscape(a.ID)), Label: label, Name: a.Name, Icon: template.HTML(baselineIcons[icon])})
+		name := a.Name
+		if kind == "sms" || kind == "voice" {
+			name = phone.Readable(name) // "XXXXXXXX0123" as "•••• 0123", as the page does
+		}
+		data.Rows = append(data.Rows, baselineRow{ID: template.URL(url.QueryEscape(a.ID)), Label: label, Name: name, Icon: template.HTML(baselineIcons[icon])})
 	}
 	b.render(w, b.markupTmpl, data)
 }

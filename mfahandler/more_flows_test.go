@@ -38,7 +38,8 @@ func TestEnrollVoiceAndEmail(t *testing.T) {
 		if len(activeIDs(e, bob, "voice|")) != 1 || done.url.Path != "/account/mfa/" {
 			t.Fatalf("voice not active: %v", e.emu.Authenticators(bob))
 		}
-		mustContain(t, done, "Text message and voice call")
+		mustContain(t, done, "Text message and voice call", "•••• 2671") // the way people write a hidden number
+		mustNotContain(t, done, "XXXX")
 	})
 	t.Run("email", func(t *testing.T) {
 		t.Parallel()

@@ -81,6 +81,9 @@ func groupKinds(g enroll.Method) []views.Kind {
 
 func (h *Handler) viewGroup(r *http.Request, g enroll.Method, removable bool) views.FactorGroup {
 	vg := views.FactorGroup{ID: g.IDs[0], Kinds: groupKinds(g), Name: g.Name}
+	if g.Group == "phone" {
+		vg.Name = phone.Readable(g.Name) // Auth0's "XXXXXXXX0123" as people write it: "•••• 0123"
+	}
 	if g.MaybeCompanion {
 		vg.RemoveNote = h.t(r, mMaybeCompanion)
 	}

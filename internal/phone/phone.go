@@ -171,3 +171,14 @@ func Last4(e164 string) string {
 	}
 	return e164[len(e164)-4:]
 }
+
+// Readable rewrites a phone authenticator's name as Auth0 masks it ("XXXXXXXX0123": every
+// character but the last digits replaced by X) the way people write a hidden number: "•••• 0123".
+// Any other name is returned unchanged.
+func Readable(name string) string {
+	trimmed := strings.TrimLeft(name, "X")
+	if n := len(name) - len(trimmed); n < 4 || len(trimmed) < 2 || len(trimmed) > 4 || strings.Trim(trimmed, "0123456789") != "" {
+		return name
+	}
+	return "•••• " + trimmed
+}

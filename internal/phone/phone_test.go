@@ -221,3 +221,23 @@ func digitsOf(s string) string {
 	}
 	return b.String()
 }
+
+func TestReadable(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"XXXXXXXX0123", "•••• 0123"},
+		{Mask("+442079460958"), "•••• 0958"},
+		{"XXXXXXXXX58", "•••• 58"},
+		{"Work phone", "Work phone"},
+		{"XXXX", "XXXX"},
+		{"XX0123", "XX0123"},
+		{"XXXXXXXX01234", "XXXXXXXX01234"},
+		{"XXXXXXXX01a3", "XXXXXXXX01a3"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := Readable(tt.in); got != tt.want {
+			t.Errorf("Readable(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -178,6 +178,9 @@ func (inst *Instance) wire(ctx context.Context, cfg Config, ln net.Listener) (ht
 		logoutURL: tenantURL + "/v2/logout?" + url.Values{"client_id": {t.clientID}, "returnTo": {inst.URL + "/"}}.Encode(),
 	}
 	h.oauth.Endpoint.AuthStyle = oauth2.AuthStyleInParams // Auth0's default: client_secret_post
+	if inst.ownTenant {
+		h.devPages = inst.Tenant.URL()
+	}
 	mfaOpts = append(mfaOpts, mfahandler.WithLayout(h.mfaLayout), mfahandler.WithUnauthenticated(http.HandlerFunc(h.toLogin)))
 
 	inst.Handler, err = mfahandler.New(mfahandler.Config{

@@ -48,7 +48,13 @@ type host struct {
 	// mfa, when set, is handed the token of every login (its audience and scopes are asked
 	// for), so the security page needs no second challenge right after signing in.
 	mfa *mfahandler.Handler
+	// devPages is the emulated tenant's URL when the example started it with its dev pages
+	// (inbox, Guardian); "" on a real tenant. The code and push pages then link to them.
+	devPages string
 }
+
+// requestPathKey carries the request's path to mfaLayout, which sees only the context.
+type requestPathKey struct{}
 
 func (h *host) routes(mfa http.Handler, mfaPattern string, cop *http.CrossOriginProtection) http.Handler {
 	mux := http.NewServeMux()
@@ -72,7 +78,7 @@ func (h *host) headers(next http.Handler) http.Handler {
 		if !strings.HasPrefix(r.URL.Path, "/static/") {
 			hd.Set("Cache-Control", "no-store")
 		}
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestPathKey{}, r.URL.Path)))
 	})
 }
 
@@ -93,6 +99,15 @@ func (h *host) viewer(ctx context.Context) *viewer {
 // when the page renders, from the request's context.
 func (h *host) mfaLayout(meta views.PageMeta, body templ.Component) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		if h.devPages != "" {
+			path, _ := ctx.Value(requestPathKey{}).(string)
+			switch path {
+			case meta.BasePath + "/enroll/code": // text message, voice call and email codes
+				body = templ.Join(devNote(templ.SafeURL(h.devPages+"/_dev/inbox"), "Nothing is really sent on the emulated tenant: read the code in its", "dev inbox"), body)
+			case meta.BasePath + "/enroll/push", meta.BasePath + "/enroll/push/status": // the waiting page
+				body = templ.Join(devNote(templ.SafeURL(h.devPages+"/_dev/guardian"), "No phone is needed on the emulated tenant: answer the request on its", "Guardian page"), body)
+			}
+		}
 		return layout(h.viewer(ctx), meta.BasePath+"/", meta, body).Render(ctx, w)
 	})
 }

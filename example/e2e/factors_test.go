@@ -41,6 +41,10 @@ func TestSMSJourney(t *testing.T) {
 	b.mustBeAt(`^/account/mfa/enroll/code$`)
 	b.mustContain("0123")
 	b.mustNotContainHTML("the full phone number", testPhone)
+	// First-hour review: on the emulated tenant the code page says where the code really is.
+	if href := b.attr("p.dev-note a", "href"); href != e.emu.URL()+"/_dev/inbox" {
+		t.Errorf("the code page's link to the dev inbox: %q, want %q", href, e.emu.URL()+"/_dev/inbox")
+	}
 	b.check("code (sms)")
 
 	code := inboxCode(b, e.emu, testPhone)
@@ -150,6 +154,10 @@ func TestPushEnrollment(t *testing.T) {
 				t.Fatal("the Guardian QR code does not hold a Guardian enrollment URI")
 			}
 			b.mustContain("Waiting for the app to confirm.")
+			guardian := b.attr("p.dev-note a", "href") // the demo's pointer to the Guardian page
+			if guardian != e.emu.URL()+"/_dev/guardian" {
+				t.Errorf("the waiting page's link to the Guardian page: %q", guardian)
+			}
 			if outcome == "approved" {
 				b.check("push waiting")
 			}
@@ -159,7 +167,7 @@ func TestPushEnrollment(t *testing.T) {
 
 			switch outcome {
 			case "approved":
-				b.navigate(e.emu.URL() + "/_dev/guardian")
+				b.navigate(guardian)
 				b.click(`button[name="decision"][value="approve"]`)
 				b.mustContain("No pending notification.")
 			case "rejected":

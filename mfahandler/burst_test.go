@@ -39,7 +39,7 @@ func TestConfirmBurst(t *testing.T) {
 			lastSet   string // the Set-Cookie of the last response to arrive, as a browser keeps it
 			succeeded int
 		)
-		noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		noRedirect := &http.Client{Transport: b.c.Transport, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		for range racers {
 			wg.Go(func() {
 				req, _ := http.NewRequest(http.MethodPost, e.app.URL+"/account/mfa/enroll/confirm", strings.NewReader(v.Encode()))

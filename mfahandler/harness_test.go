@@ -222,7 +222,12 @@ type browser struct {
 
 func (e *env) browser(sub string) *browser {
 	jar, _ := cookiejar.New(nil)
+	// A transport of its own: httptest.Server.Close closes http.DefaultTransport's idle
+	// connections, which broke a parallel test's request that had just picked one up.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	e.t.Cleanup(tr.CloseIdleConnections)
 	b := &browser{t: e.t, e: e, sub: sub, c: &http.Client{
+		Transport:     tr,
 		Jar:           jar,
 		Timeout:       10 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },

@@ -357,7 +357,7 @@ func TestDoubleSubmitConfirm(t *testing.T) {
 				}
 				// Same cookie for all, no jar updates: like tabs racing.
 				req.Header.Set("Cookie", "session="+b.cookie())
-				r, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+				r, err := (&http.Client{Transport: b.c.Transport, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
 				if err != nil {
 					t.Error(err)
 					return

@@ -224,7 +224,9 @@ var rbTags = regexp.MustCompile(`<[^>]*>`)
 
 // rbSend sends req without following redirects, safe to call from any goroutine.
 func rbSend(req *http.Request) (page, error) {
-	c := &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	// No keep-alive, so no idle connection that another test's httptest.Server.Close could
+	// break under it (Close closes http.DefaultTransport's idle connections).
+	c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := c.Do(req)
 	if err != nil {
 		return page{}, err

@@ -52,13 +52,12 @@ func TestNonDefaultBasePath(t *testing.T) {
 			}
 			t.Cleanup(emu.Close)
 			sm := scs.New()
-			var appHandler http.Handler
-			app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { appHandler.ServeHTTP(w, r) }))
-			t.Cleanup(app.Close)
+			app := httptest.NewUnstartedServer(nil) // its address first: the callback URL needs it
+			appURL := "http://" + app.Listener.Addr().String()
 			h, err := mfahandler.New(mfahandler.Config{
 				Domain: emu.Domain(), TenantDomain: emu.Domain(),
 				ClientID: emu.ClientID(), ClientSecret: emu.ClientSecret(),
-				RedirectURL: app.URL + base + "/callback",
+				RedirectURL: appURL + base + "/callback",
 				Sessions:    session.NewSCS(sm),
 				CurrentUser: func(r *http.Request) (string, bool) {
 					s := sm.GetString(r.Context(), "user")
@@ -68,10 +67,12 @@ func TestNonDefaultBasePath(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := emu.AddRedirectURI(emu.ClientID(), app.URL+base+"/callback"); err != nil {
+			if err := emu.AddRedirectURI(emu.ClientID(), appURL+base+"/callback"); err != nil {
 				t.Fatal(err)
 			}
-			appHandler = rt.mount(sm, h, func(w http.ResponseWriter, r *http.Request) { sm.Put(r.Context(), "user", sub) })
+			app.Config.Handler = rt.mount(sm, h, func(w http.ResponseWriter, r *http.Request) { sm.Put(r.Context(), "user", sub) })
+			app.Start()
+			t.Cleanup(app.Close)
 
 			jar, _ := cookiejar.New(nil)
 			c := &http.Client{Jar: jar}

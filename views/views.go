@@ -1,0 +1,65 @@
+package views
+
+import "github.com/a-h/templ"
+
+// Views is the set of page functions mfahandler renders. Replace any field to use your own
+// component with the same typed model; nil fields are filled by WithDefaults.
+type Views struct {
+	List         func(ListPage) templ.Component
+	TOTP         func(TOTPPage) templ.Component
+	Phone        func(PhonePage) templ.Component
+	Email        func(EmailPage) templ.Component
+	Code         func(CodePage) templ.Component
+	Push         func(PushPage) templ.Component
+	RecoveryCode func(RecoveryCodePage) templ.Component
+	Remove       func(RemovePage) templ.Component
+	Error        func(ErrorPage) templ.Component
+}
+
+// Default returns the default pages.
+func Default() Views {
+	return Views{
+		List:         List,
+		TOTP:         TOTP,
+		Phone:        Phone,
+		Email:        Email,
+		Code:         Code,
+		Push:         Push,
+		RecoveryCode: RecoveryCode,
+		Remove:       Remove,
+		Error:        Error,
+	}
+}
+
+// WithDefaults returns v with every nil field set from Default().
+func (v Views) WithDefaults() Views {
+	d := Default()
+	if v.List == nil {
+		v.List = d.List
+	}
+	if v.TOTP == nil {
+		v.TOTP = d.TOTP
+	}
+	if v.Phone == nil {
+		v.Phone = d.Phone
+	}
+	if v.Email == nil {
+		v.Email = d.Email
+	}
+	if v.Code == nil {
+		v.Code = d.Code
+	}
+	if v.Push == nil {
+		v.Push = d.Push
+	}
+	if v.RecoveryCode == nil {
+		v.RecoveryCode = d.RecoveryCode
+	}
+	if v.Remove == nil {
+		v.Remove = d.Remove
+	}
+	if v.Error == nil {
+		v.Error = d.Error
+	}
+	return v
+}

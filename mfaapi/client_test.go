@@ -2,6 +2,7 @@ package mfaapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -1107,17 +1108,38 @@ func TestAuthenticatorKindAndPairKey(t *testing.T) {
 
 func TestAuthenticatorTimes(t *testing.T) {
 	t.Parallel()
-	c, _ := serveStub(t, stub{body: `[{"id":"totp|dev_1","authenticator_type":"otp","active":true,"created_at":"2026-01-02T03:04:05.000Z","last_auth":"yesterday"},
-		{"id":"sms|dev_2","authenticator_type":"oob","active":true,"created_at":42,"type":"phone"}]`})
+	body := `[{"id":"totp|dev_1","authenticator_type":"otp","active":true,"created_at":"2026-01-02T03:04:05.000Z","last_auth":"yesterday"},
+		{"id":"sms|dev_2","authenticator_type":"oob","active":true,"created_at":42,"type":"phone"},
+		{"id":"email|dev_3","authenticator_type":"oob","active":true,"created_at":"2026-01-02T03:04:05\u002e5Z","last_auth":null},
+		{"id":"push|dev_4","authenticator_type":"oob","active":true,"created_at":"","last_auth":"2026-02-03T04:05:06+01:00"}]`
+	c, _ := serveStub(t, stub{body: body})
 	list, err := c.Authenticators(t.Context(), testAccessToken)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(list) != 4 {
+		t.Fatalf("got %d authenticators, want 4", len(list))
 	}
 	if list[0].CreatedAt == nil || !list[0].CreatedAt.Equal(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) || list[0].LastAuth != nil {
 		t.Errorf("times = %v %v", list[0].CreatedAt, list[0].LastAuth)
 	}
 	if list[1].CreatedAt != nil || list[1].Type != "phone" {
 		t.Errorf("second = %+v", list[1])
+	}
+	// An escaped string is still a time; null and "" are none.
+	if list[2].CreatedAt == nil || !list[2].CreatedAt.Equal(time.Date(2026, 1, 2, 3, 4, 5, 5e8, time.UTC)) || list[2].LastAuth != nil {
+		t.Errorf("third = %v %v", list[2].CreatedAt, list[2].LastAuth)
+	}
+	if list[3].CreatedAt != nil || list[3].LastAuth == nil || !list[3].LastAuth.Equal(time.Date(2026, 2, 3, 3, 5, 6, 0, time.UTC)) {
+		t.Errorf("fourth = %v %v", list[3].CreatedAt, list[3].LastAuth)
+	}
+	// The list's one-pass decoding gives what Authenticator's own UnmarshalJSON gives.
+	var each []Authenticator
+	if err := json.Unmarshal([]byte(body), &each); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(each, list) {
+		t.Errorf("UnmarshalJSON = %+v,\nthe list = %+v", each, list)
 	}
 }
 

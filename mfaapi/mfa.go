@@ -47,12 +47,13 @@ func (c *Client) Authenticators(ctx context.Context, accessToken string) ([]Auth
 	if err != nil {
 		return nil, err
 	}
-	var list []Authenticator
-	if err := c.decode(http.MethodGet, pathAuthenticators, resp, &list); err != nil {
+	var wires []authenticatorWire
+	if err := c.decode(http.MethodGet, pathAuthenticators, resp, &wires); err != nil {
 		return nil, err
 	}
-	if list == nil {
-		list = []Authenticator{}
+	list := make([]Authenticator, len(wires))
+	for i := range wires {
+		list[i] = wires[i].authenticator()
 	}
 	return list, nil
 }

@@ -1,6 +1,7 @@
 package mfaapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -49,30 +50,47 @@ type Authenticator struct {
 // UnmarshalJSON decodes the wire form. Unparsable created_at / last_auth values are ignored
 // instead of failing the whole list.
 func (a *Authenticator) UnmarshalJSON(b []byte) error {
-	var w struct {
-		ID                string          `json:"id"`
-		AuthenticatorType string          `json:"authenticator_type"`
-		Active            bool            `json:"active"`
-		OOBChannel        string          `json:"oob_channel"`
-		Name              string          `json:"name"`
-		Type              string          `json:"type"`
-		CreatedAt         json.RawMessage `json:"created_at"`
-		LastAuth          json.RawMessage `json:"last_auth"`
-	}
+	var w authenticatorWire
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	*a = Authenticator{
+	*a = w.authenticator()
+	return nil
+}
+
+// authenticatorWire is an Authenticator as Auth0 sends it. Authenticators decodes the list into
+// a slice of these in one pass: through Authenticator's UnmarshalJSON, encoding/json would scan
+// each element a second time.
+type authenticatorWire struct {
+	ID                string          `json:"id"`
+	AuthenticatorType string          `json:"authenticator_type"`
+	Active            bool            `json:"active"`
+	OOBChannel        string          `json:"oob_channel"`
+	Name              string          `json:"name"`
+	Type              string          `json:"type"`
+	CreatedAt         json.RawMessage `json:"created_at"`
+	LastAuth          json.RawMessage `json:"last_auth"`
+}
+
+func (w *authenticatorWire) authenticator() Authenticator {
+	return Authenticator{
 		ID: w.ID, AuthenticatorType: w.AuthenticatorType, Active: w.Active,
 		OOBChannel: w.OOBChannel, Name: w.Name, Type: w.Type,
 		CreatedAt: lenientTime(w.CreatedAt), LastAuth: lenientTime(w.LastAuth),
 	}
-	return nil
 }
 
+// lenientTime parses an RFC 3339 string, and returns nil for anything else (null, a number, a
+// string that is not a time).
 func lenientTime(raw json.RawMessage) *time.Time {
 	var s string
-	if len(raw) == 0 || json.Unmarshal(raw, &s) != nil || s == "" {
+	switch {
+	case len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && bytes.IndexByte(raw, '\\') < 0:
+		s = string(raw[1 : len(raw)-1]) // no escapes: the common case, without a second scan
+	case len(raw) == 0 || json.Unmarshal(raw, &s) != nil:
+		return nil
+	}
+	if s == "" {
 		return nil
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -51,6 +52,10 @@ type Handler struct {
 	jsURL    string
 	mux      *http.ServeMux
 	csp      string
+
+	// pageSize is the largest page rendered so far (up to maxPageHint): each page's buffer
+	// starts that big instead of growing by doubling as it is written.
+	pageSize atomic.Int64
 
 	stripWarn sync.Once
 }
@@ -192,6 +197,7 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 	if o.classes != nil {
 		h.classes = *o.classes
 	}
+	h.classes = h.classes.Prepared() // every page's class attributes, built once
 	csp := o.csp
 	if csp == DefaultContentSecurityPolicy {
 		// Browsers apply form-action to the redirects that follow a form POST: a POST that needs a

@@ -118,21 +118,31 @@ func formValue(r *request, key string) string {
 // render writes a page with status. The page is rendered into a buffer first so a template
 // error never produces half a page; session writes must already be done.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
-	buf, err := prepare(r, c)
+	buf, err := h.prepare(r, c)
 	if err != nil {
 		return err
 	}
 	return writePage(w, r, status, buf)
 }
 
+// maxPageHint bounds the size a page buffer starts at: a host view that once rendered a huge
+// page does not make every later page allocate that much.
+const maxPageHint = 256 << 10
+
 // prepare renders c into a buffer: a failing (or panicking) view changes nothing yet.
-func prepare(r *http.Request, c templ.Component) (*bytes.Buffer, error) {
-	var buf bytes.Buffer
+func (h *Handler) prepare(r *http.Request, c templ.Component) (*bytes.Buffer, error) {
+	buf := bytes.NewBuffer(make([]byte, 0, h.pageSize.Load()))
 	// Without the request's deadline: a page that explains a timeout must still render.
-	if err := c.Render(context.WithoutCancel(r.Context()), &buf); err != nil {
+	if err := c.Render(context.WithoutCancel(r.Context()), buf); err != nil {
 		return nil, fmt.Errorf("mfahandler: rendering page: %w", err)
 	}
-	return &buf, nil
+	for n := int64(min(buf.Len(), maxPageHint)); ; {
+		seen := h.pageSize.Load()
+		if n <= seen || h.pageSize.CompareAndSwap(seen, n) {
+			break
+		}
+	}
+	return buf, nil
 }
 
 // writePage sends a prepared page.

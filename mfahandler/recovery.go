@@ -26,7 +26,7 @@ func (h *Handler) recoveryPage(w http.ResponseWriter, r *request) error {
 	res := tx.TakeRecoveryCode(func(d enroll.RecoveryDisplay) error {
 		// Rendered before anything is used up: a failing or panicking view leaves the code.
 		var err error
-		page, err = prepare(r.Request, h.recoveryComponent(r, d))
+		page, err = h.prepare(r.Request, h.recoveryComponent(r, d))
 		return err
 	})
 	if res.Outcome != enroll.RecoveryShown {

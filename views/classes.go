@@ -74,6 +74,8 @@ type Classes struct {
 	Code   string // mfa-recovery-code: the recovery code shown once
 	Print  string // mfa-printable: the part of the recovery page that prints
 	Meta   string // mfa-details: small key/value lists (account name, key type)
+
+	built *classAttrs // set by Prepared
 }
 
 // DefaultClasses returns the classes the embedded stylesheet expects: no extra classes, only the

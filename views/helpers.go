@@ -9,51 +9,6 @@ import (
 	"github.com/selfmfa/selfmfa/internal/qrsvg"
 )
 
-// cls returns the stable hook followed by the non-empty extra classes. Pairs of (hook, extra)
-// may follow: cls("mfa-input", c.Input, "mfa-input-code", c.CodeInput).
-func cls(hook string, extra ...string) templ.CSSClasses {
-	out := make(templ.CSSClasses, 0, 1+len(extra))
-	out = append(out, hook)
-	for _, e := range extra {
-		if e = strings.TrimSpace(e); e != "" {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// btnClasses returns the classes of a button of the given variant ("primary", "secondary",
-// "danger").
-func btnClasses(c Classes, variant string) templ.CSSClasses {
-	var extra string
-	switch variant {
-	case "primary":
-		extra = c.ButtonPrimary
-	case "danger":
-		extra = c.ButtonDanger
-	default:
-		variant, extra = "secondary", c.ButtonSecondary
-	}
-	return cls("mfa-btn", c.Button, "mfa-btn-"+variant, extra)
-}
-
-func invalidClass(c Classes, err string) templ.CSSClasses {
-	if err == "" {
-		return nil
-	}
-	return cls("mfa-input-invalid", c.InputInvalid)
-}
-
-func flashExtra(c Classes, f Flash) string {
-	switch f.kind() {
-	case FlashSuccess:
-		return c.FlashSuccess
-	case FlashError:
-		return c.FlashError
-	}
-	return c.FlashInfo
-}
-
 func flashRole(f Flash) string {
 	if f.kind() == FlashError {
 		return "alert"

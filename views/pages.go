@@ -146,17 +146,6 @@ func choiceVariant(k Kind) string {
 	return "secondary"
 }
 
-// recoveryStatusClass: a missing code is a problem once the user has a factor to lose.
-func recoveryStatusClass(r RecoveryStatus, hasFactors bool) string {
-	switch {
-	case r.SetUp:
-		return "mfa-status-ok"
-	case hasFactors:
-		return "mfa-status-bad"
-	}
-	return "mfa-status-neutral"
-}
-
 func recoveryIcon(hasFactors bool) string {
 	if hasFactors {
 		return "alert"

@@ -132,6 +132,46 @@ func TestIDTokenAMR(t *testing.T) {
 			want: true,
 		},
 		{
+			name:     "challenge passed by PassNextChallenge",
+			settings: Settings{Factors: map[Factor]bool{FactorOTP: true}, Policy: PolicyNever},
+			login: func(t *testing.T, h *harness) string {
+				h.seed(bobID, FactorOTP, SeedOptions{})
+				h.s.PassNextChallenge(bobID)
+				return callbackCode(t, h.login(h.browser(), h.s.URL(), mfaQuery(h), "bob@example.com", bobPass))
+			},
+			want: true,
+		},
+		{
+			name:     "PassNextChallenge passes one challenge",
+			settings: Settings{Factors: map[Factor]bool{FactorOTP: true}, Policy: PolicyNever},
+			login: func(t *testing.T, h *harness) string {
+				a := h.seed(bobID, FactorOTP, SeedOptions{})
+				h.s.PassNextChallenge(bobID)
+				callbackCode(t, h.login(h.browser(), h.s.URL(), mfaQuery(h), "bob@example.com", bobPass))
+				c := h.browser()
+				u := h.login(c, h.s.URL(), mfaQuery(h), "bob@example.com", bobPass)
+				if u.Path != "/u/mfa" {
+					t.Fatalf("the second login went to %s, want the challenge page", u)
+				}
+				return h.passChallenge(c, u, url.Values{"action": {"verify"}, "code": {h.totp(a.ID)}})
+			},
+			want: true,
+		},
+		{
+			name:     "PassNextChallenge leaves the enrollment page",
+			settings: Settings{Factors: map[Factor]bool{FactorOTP: true}, Policy: PolicyAlways},
+			login: func(t *testing.T, h *harness) string {
+				h.s.PassNextChallenge(bobID)
+				c := h.browser()
+				u := h.login(c, h.s.URL(), nil, "bob@example.com", bobPass)
+				if u.Path != "/u/mfa" {
+					t.Fatalf("a user without factors went to %s, want the enrollment page", u)
+				}
+				return h.passChallenge(c, u, url.Values{"action": {"verify"}, "code": {h.totp(h.pendingID(bobID, "totp|"))}})
+			},
+			want: amrAfterLoginEnrollment,
+		},
+		{
 			name:     "enrollment forced by policy always",
 			settings: Settings{Factors: map[Factor]bool{FactorOTP: true}, Policy: PolicyAlways},
 			login: func(t *testing.T, h *harness) string {

@@ -240,6 +240,32 @@ func (s *Server) QueueLogin(sub string) {
 	s.loginQueue = append(s.loginQueue, sub)
 }
 
+// PassNextChallenge answers sub's next Universal Login MFA challenge as the user would with
+// one of their factors, without the challenge page: the login completes, its ID token carries
+// amr ["mfa"], and the SSO session counts as having done MFA. It applies only where the page
+// would challenge (sub has an active factor and MFA is due: a login that asks for an MFA
+// audience always is), not to the enrollment page of a user without factors. Each call passes
+// one challenge; combine it with QueueLogin to skip the password form too.
+func (s *Server) PassNextChallenge(sub string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.challengePasses == nil {
+		s.challengePasses = map[string]int{}
+	}
+	s.challengePasses[sub]++
+}
+
+// takeChallengePass uses up one PassNextChallenge of sub, if any.
+func (s *Server) takeChallengePass(sub string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.challengePasses[sub] == 0 {
+		return false
+	}
+	s.challengePasses[sub]--
+	return true
+}
+
 // RevokeSSO ends every SSO session of sub.
 func (s *Server) RevokeSSO(sub string) {
 	s.mu.Lock()

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"sync"
 )
 
 // signer signs and verifies the tenant's RS256 JWTs.
@@ -19,12 +20,31 @@ type signer struct {
 	kid string
 }
 
-func newSigner(k *rsa.PrivateKey) (*signer, error) {
+// processKey is the signing key of every Server started without WithSigningKey or
+// WithFreshSigningKey: a 2048-bit RSA key takes tens of milliseconds to generate, which a host
+// with hundreds of parallel tests would pay for each tenant (issue 9). It is the one value the
+// package keeps across Servers; it is generated on first use and never changes.
+var processKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return generateKey() })
+
+func generateKey() (*rsa.PrivateKey, error) {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, fmt.Errorf("auth0test: generating signing key: %w", err)
+	}
+	return k, nil
+}
+
+// newSigner signs with k, or with a key of its own when fresh, or with the process's key.
+func newSigner(k *rsa.PrivateKey, fresh bool) (*signer, error) {
 	if k == nil {
 		var err error
-		k, err = rsa.GenerateKey(rand.Reader, 2048)
+		if fresh {
+			k, err = generateKey()
+		} else {
+			k, err = processKey()
+		}
 		if err != nil {
-			return nil, fmt.Errorf("auth0test: generating signing key: %w", err)
+			return nil, err
 		}
 	}
 	sum := sha256.Sum256(k.N.Bytes())

@@ -29,6 +29,7 @@ type config struct {
 	devPages       bool
 	clock          func() time.Time
 	key            *rsa.PrivateKey
+	freshKey       bool
 	rateLimit      int
 	rateWindow     time.Duration
 	rateSet        bool
@@ -119,9 +120,16 @@ func WithDevPages(on bool) Option { return func(c *config) { c.devPages = on } }
 // and Advance still work on top of it.
 func WithClock(now func() time.Time) Option { return func(c *config) { c.clock = now } }
 
-// WithSigningKey sets the RS256 key (default: a fresh 2048-bit key). Tests
-// that start many servers can share one key to save key generation time.
+// WithSigningKey sets the RS256 key. By default every Server in the process signs with one
+// 2048-bit key, generated when the first Server starts, so that a tenant starts in
+// microseconds rather than the tens of milliseconds a new key takes. Tenants then accept each
+// other's signatures (their issuers and audiences still differ, and are checked); a test of
+// a foreign or rotated key uses WithSigningKey or WithFreshSigningKey.
 func WithSigningKey(k *rsa.PrivateKey) Option { return func(c *config) { c.key = k } }
+
+// WithFreshSigningKey gives the Server a signing key of its own, generated as it starts, the
+// way two real tenants never share a key.
+func WithFreshSigningKey() Option { return func(c *config) { c.freshKey = true } }
 
 // WithRateLimit sets the server-wide token bucket: limit requests per
 // window, refilled continuously (default RateLimit per RateLimitWindow).
@@ -129,6 +137,12 @@ func WithSigningKey(k *rsa.PrivateKey) Option { return func(c *config) { c.key =
 func WithRateLimit(limit int, window time.Duration) Option {
 	return func(c *config) { c.rateLimit, c.rateWindow, c.rateSet = limit, window, true }
 }
+
+// WithoutRateLimit lifts the server-wide limit (RateLimit requests per RateLimitWindow, the
+// Free plan's): a tenant shared by many tests, or by a long suite, otherwise answers 429 after
+// about 75 enrollments a minute. The per-user limits that are behaviour under test (wrong
+// codes, codes sent, enrollment attempts) stay. Same as WithRateLimit(0, 0).
+func WithoutRateLimit() Option { return WithRateLimit(0, 0) }
 
 // WithInvalidClientErrors answers client authentication failures with
 // 401 invalid_client (newer Auth0 docs) instead of 401 access_denied

@@ -51,9 +51,12 @@ type Server struct {
 	codes      map[string]*authCode
 	sessions   map[string]*ssoSession
 	loginQueue []string
-	faults     []*faultEntry
-	mfaMeta    map[string]mfaTokenMeta
-	bucket     *bucket
+	// challengePasses counts, per user, the Universal Login challenges PassNextChallenge
+	// answers.
+	challengePasses map[string]int
+	faults          []*faultEntry
+	mfaMeta         map[string]mfaTokenMeta
+	bucket          *bucket
 }
 
 type client struct {
@@ -114,7 +117,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		}
 		s.bucket = newBucket(cfg.rateLimit, cfg.rateWindow, s.clock.Now())
 	}
-	keys, err := newSigner(cfg.key)
+	keys, err := newSigner(cfg.key, cfg.freshKey)
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,12 @@ func (s *Server) afterLogin(w http.ResponseWriter, r *http.Request, tx *authTx, 
 	tx.deadline = now.Add(MFATransactionTTL)
 	switch need {
 	case mfaChallenge:
+		if s.takeChallengePass(tx.sub) {
+			tx.stage, tx.mfaUsed = stageChallenge, true
+			s.markSessionMFA(tx.sessionID)
+			s.finish(w, r, tx, post)
+			return
+		}
 		tx.stage = stageChallenge
 		opts := s.tenant.ChallengeOptions(tx.sub)
 		if len(opts) == 0 {

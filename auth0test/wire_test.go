@@ -239,6 +239,22 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
+// TestWithoutRateLimit: the server-wide limit is lifted (no 429, no X-RateLimit headers).
+func TestWithoutRateLimit(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, WithoutRateLimit())
+	base := h.s.URL()
+	for i := range RateLimit + 20 {
+		r := h.get(base, "/.well-known/openid-configuration", "")
+		if r.status != http.StatusOK || r.header.Get("X-RateLimit-Limit") != "" {
+			t.Fatalf("request %d: %d, X-RateLimit-Limit %q", i+1, r.status, r.header.Get("X-RateLimit-Limit"))
+		}
+	}
+	if d := newHarness(t); d.get(d.s.URL(), "/.well-known/openid-configuration", "").header.Get("X-RateLimit-Limit") != strconv.Itoa(RateLimit) {
+		t.Errorf("a default tenant has no X-RateLimit-Limit %d", RateLimit)
+	}
+}
+
 func TestPanicAnswers500(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)

@@ -5,7 +5,8 @@
 //	go run ./cmd/auth0emu -addr 127.0.0.1:8081 -callback http://localhost:8080/account/mfa/callback
 //
 // It prints ONE JSON line to stdout (issuer, domains, client credentials,
-// MFA audience, dev page URLs, demo users and their passwords), logs
+// MFA audience, dev page URLs, demo users and their passwords, the control
+// interface's URL and token), logs
 // warnings to stderr (with -log-requests also one line per request), and
 // serves until SIGINT or SIGTERM.
 //
@@ -27,10 +28,18 @@
 //	-client-secret S     demo client secret (default: random, printed)
 //	-dev-pages           serve /_dev/inbox and /_dev/guardian (default true)
 //	-log-requests        log one line per request to stderr
+//	-rate-limit N        requests per minute before 429 (default 300, Auth0's Free plan; 0: none)
+//	-control-addr ADDR   listen address of the JSON control interface (default 127.0.0.1:0; off)
+//	-help                the flags and the control interface's endpoints
+//
+// The JSON control interface (users, seeded factors, MFA API tokens, the clock, the inbox,
+// push decisions, faults) is listed by -help and in the README; every request carries
+// "Authorization: Bearer {control_token}" from the startup line.
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -40,7 +49,11 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	if errors.Is(err, errHelp) {
+		return
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

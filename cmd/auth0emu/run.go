@@ -32,14 +32,50 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 type options struct {
 	addr, factors, policy, tenantName, clientID, clientSecret string
+	controlAddr                                               string
 	callbacks, logoutURLs                                     listFlag
 	allowNonLoopback, recoveryCodes, devPages, logRequests    bool
+	rateLimit                                                 int
 }
 
-func parseFlags(args []string) (*options, error) {
+// errHelp is returned after -help printed the usage: the command then exits 0.
+var errHelp = errors.New("auth0emu: help shown")
+
+const usageHead = `auth0emu runs an emulated Auth0 tenant (Universal Login, the Authentication API's
+MFA endpoints, Guardian push) on loopback, for development and for tests in any language.
+
+Usage: auth0emu [flags]
+
+It prints one JSON line to stdout (issuer, domains, client credentials, MFA audience, dev
+pages, demo users, control_url and control_token), logs to stderr, and serves until SIGINT
+or SIGTERM. Not a security boundary: demo passwords are fixed and /_dev/inbox shows codes.
+
+Flags:
+`
+
+const usageTail = `
+Control interface (JSON, at control_url, every request with
+"Authorization: Bearer {control_token}"):
+  GET    /users                          users
+  POST   /users                          add one: {"email","password","name","email_verified","sub"}
+  GET    /users/{sub}/authenticators     what GET /mfa/authenticators lists (otp ones with "secret")
+  POST   /users/{sub}/authenticators     seed an active one: {"kind":"otp|sms|voice|email|push|recovery-code","phone","email","secret","recovery_code"}
+  POST   /users/{sub}/access-token       an MFA API token (or {"audience","scope","ttl_seconds"})
+  GET    /users/{sub}/pushes             pending Guardian pushes
+  POST   /pushes/{id}/approve|reject     decide one as the Guardian app would
+  GET    /authenticators/{id}/totp-code  the current code of an otp authenticator
+  GET    /inbox[?to=ADDRESS]             every SMS, voice and email code sent
+  GET    /clock, POST /clock             the tenant's clock: {"advance":"30s"} or {"now":"RFC 3339"}
+  POST   /faults, DELETE /faults         inject: {"path","method","status","code","description",
+                                         "latency_ms","retry_after_seconds","hang","malformed_body",
+                                         "oversized_body","times"}; clear all
+`
+
+func parseFlags(args []string, stdout io.Writer) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet("auth0emu", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
+	fs.Usage = func() {} // a bad flag is an error, -help prints the usage below
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8081", "listen address")
 	fs.Var(&o.callbacks, "callback", "allowed callback URL of the demo client (repeatable)")
 	fs.Var(&o.logoutURLs, "logout-url", "allowed logout URL (repeatable)")
@@ -52,8 +88,20 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.clientSecret, "client-secret", "", "demo client secret (default: random)")
 	fs.BoolVar(&o.devPages, "dev-pages", true, "serve /_dev/inbox and /_dev/guardian")
 	fs.BoolVar(&o.logRequests, "log-requests", false, "log one line per request to stderr (never query strings, bodies or tokens)")
+	fs.StringVar(&o.controlAddr, "control-addr", "127.0.0.1:0", `listen address of the JSON control interface ("off": none)`)
+	fs.IntVar(&o.rateLimit, "rate-limit", auth0test.RateLimit, "requests per minute the whole tenant answers before 429, as on Auth0's Free plan (0: no limit)")
 	if err := fs.Parse(args); err != nil {
-		return nil, fmt.Errorf("auth0emu: %w", err)
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usageHead)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			fmt.Fprint(stdout, usageTail)
+			return nil, errHelp
+		}
+		return nil, fmt.Errorf("auth0emu: %w (auth0emu -help lists the flags)", err)
+	}
+	if o.rateLimit < 0 {
+		return nil, fmt.Errorf("auth0emu: -rate-limit %d: want 0 (no limit) or more", o.rateLimit)
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("auth0emu: unexpected arguments %q", fs.Args())
@@ -120,6 +168,8 @@ type startup struct {
 	Factors           []string   `json:"factors"`
 	RecoveryCodes     bool       `json:"recovery_codes"`
 	Users             []demoUser `json:"users"`
+	ControlURL        string     `json:"control_url,omitempty"`
+	ControlToken      string     `json:"control_token,omitempty"`
 }
 
 type demoUser struct {
@@ -131,12 +181,17 @@ type demoUser struct {
 // run starts the emulator, prints the startup line to stdout, logs to
 // stderr, and serves until ctx is done.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	o, err := parseFlags(args)
+	o, err := parseFlags(args, stdout)
 	if err != nil {
 		return err
 	}
 	if err := checkLoopback(o.addr, o.allowNonLoopback); err != nil {
 		return err
+	}
+	if o.controlAddr != "off" {
+		if err := checkLoopback(o.controlAddr, o.allowNonLoopback); err != nil {
+			return err
+		}
 	}
 	settings, err := o.settings()
 	if err != nil {
@@ -155,6 +210,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		auth0test.WithDevPages(o.devPages),
 		auth0test.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))),
 		auth0test.WithRequestLog(o.logRequests),
+		auth0test.WithRateLimit(o.rateLimit, time.Minute),
 	}
 	if len(o.logoutURLs) > 0 {
 		opts = append(opts, auth0test.WithLogoutURLs(o.clientID, o.logoutURLs...))
@@ -181,6 +237,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for _, u := range demoUsers {
 		line.Users = append(line.Users, demoUser{Email: u.Email, Password: u.Password, Sub: u.ID})
 	}
+	stopControl := func() {}
+	if o.controlAddr != "off" {
+		line.ControlToken = rand.Text()
+		line.ControlURL, stopControl, err = serveControl(ctx, o.controlAddr, &control{s: s, token: line.ControlToken})
+		if err != nil {
+			s.Close()
+			return err
+		}
+	}
+	defer stopControl()
 	b, err := json.Marshal(line)
 	if err != nil {
 		s.Close()

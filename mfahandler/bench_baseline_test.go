@@ -15,6 +15,7 @@ import (
 
 	"github.com/selfmfa/selfmfa/internal/qrsvg"
 	"github.com/selfmfa/selfmfa/mfahandler"
+	"github.com/selfmfa/selfmfa/views"
 )
 
 // baselineHandler is the yardstick of the benchmarks: a minimal but honest hand-written
@@ -57,7 +58,8 @@ func newBaselineHandler(c baselineConfig, base string, qr bool) *baselineHandler
 		// The paths are written into the templates' text, as a hand-written page would have them.
 		listTmpl:   template.Must(template.New("list").Parse(strings.ReplaceAll(baselineListHTML, "@BASE@", base))),
 		enrollTmpl: template.Must(template.New("enroll").Parse(strings.ReplaceAll(baselineEnrollHTML, "@BASE@", base))),
-		markupTmpl: template.Must(template.New("markup").Parse(strings.ReplaceAll(baselineMarkupListHTML, "@BASE@", base))),
+		markupTmpl: template.Must(template.New("markup").Parse(strings.NewReplacer("@BASE@", base,
+			"@CSS@", views.StylesheetFile(), "@JS@", views.ScriptFile()).Replace(baselineMarkupListHTML))),
 	}
 	m := http.NewServeMux()
 	m.HandleFunc("GET "+base+"/{$}", b.list)

@@ -151,7 +151,7 @@ func TestCustomDomainSetupEndToEnd(t *testing.T) {
 	wantStatus(t, "list", b.stepUp(), http.StatusOK)
 	setup, secret := startTOTP(t, b)
 	done := b.submitForm(setup, setup.formTo(t, "/enroll/confirm"), url.Values{"code": {totpCode(t, secret, e.clock.Now())}})
-	if done = finishRecovery(t, b, done); done.url.Path != "/account/mfa/" || !strings.Contains(done.body, "is ready") {
+	if done = finishRecovery(t, b, done); done.url.Path != "/account/mfa/" || !strings.Contains(done.body, "Your authenticator app was added.") {
 		t.Fatalf("custom-domain enrollment ended at %d %s\n%s", done.status, done.url, done.body)
 	}
 	if n := len(activeIDs(e, bob, "totp|")); n != 1 {

@@ -93,7 +93,7 @@ func TestConfirmSuccessThatActivatedNothing(t *testing.T) {
 			}
 			// The enrollment is still open, and a real code finishes it.
 			done := finishRecovery(t, b, b.submitForm(setup, setup.formTo(t, "/enroll/confirm"), url.Values{"code": {good()}}))
-			mustContain(t, done, "ready")
+			mustContain(t, done, "was added.")
 			if e.countEvents(mfahandler.EventFactorAdded) != 1 {
 				t.Fatalf("factor_added events: %v", e.eventKinds())
 			}
@@ -1045,7 +1045,7 @@ func TestSuccessResetsTheCodeBudget(t *testing.T) {
 		return b.follow(b.post(e.app.URL+f.action, f.values))
 	}
 	first := finishRecovery(t, b, wrongThenRight(3)) // 3 of 4 used, then the right one
-	mustContain(t, first, "ready")
+	mustContain(t, first, "was added.")
 	e.clock.Advance(31 * time.Second) // the next TOTP step
 	second := wrongThenRight(3)       // 3 more: refused if the budget had not started afresh
 	if second.status != http.StatusOK || len(activeIDs(e, bob, "totp|")) != 2 {

@@ -89,6 +89,7 @@ const (
 	mSent              msgID = "resend.sent"
 	mCancelled         msgID = "cancel.done"
 	mReadyUnsaved      msgID = "recovery.ready_unsaved"
+	mAddedUnsaved      msgID = "recovery.added_unsaved"
 	mReady             msgID = "recovery.ready"
 	mUnknownMethod     msgID = "remove.unknown"
 	mUnknownNothing    msgID = "remove.unknown_nothing_changed"
@@ -234,6 +235,7 @@ var englishText = map[msgID]message{
 	mNoMoreSends:      {text: "No more codes can be sent for this attempt. Cancel and start again later."},
 	mSent:             {text: "A new code was sent."},
 	mCancelled:        {text: "Cancelled. Nothing was added."},
+	mAddedUnsaved:     {text: "Your {{.Method}} was added. If you did not save your recovery code, contact support to get a new one."},
 	mReadyUnsaved:     {text: "Your new sign-in method is ready. If you did not save your recovery code, contact support to get a new one."},
 	mReady:            {text: "Your new sign-in method is ready."},
 	mUnknownMethod:    {text: "That sign-in method was not found."},

@@ -40,8 +40,21 @@ func (h *Handler) recoveryPage(w http.ResponseWriter, r *request) error {
 }
 
 // recoveryAck is the "I have saved it" step: POST {base}/recovery-code.
+// The sentence is the one every other setup ends with, "Your {method} was added.", naming the
+// method from the page's form when it is a factor of the table (the field only picks one of
+// selfmfa's own labels), and "Your new sign-in method is ready." otherwise.
 func (h *Handler) recoveryAck(w http.ResponseWriter, r *request) error {
-	if formValue(r, "saved") != "yes" {
+	saved := formValue(r, "saved") == "yes"
+	if _, known := enroll.SpecOf(enroll.Factor(formValue(r, "factor"))); known {
+		method := a("Method", h.t(r.Request, factorLabel(enroll.Factor(formValue(r, "factor")))))
+		if saved {
+			_ = h.flash(w, r.Request, "success", mAdded, method)
+		} else {
+			_ = h.flash(w, r.Request, "info", mAddedUnsaved, method)
+		}
+		return seeOther(w, h.path("/"))
+	}
+	if !saved {
 		_ = h.flash(w, r.Request, "info", mReadyUnsaved)
 		return seeOther(w, h.path("/"))
 	}

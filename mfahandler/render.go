@@ -239,9 +239,11 @@ func (h *Handler) renderPush(w http.ResponseWriter, r *request, p *enroll.Pendin
 
 func (h *Handler) recoveryComponent(r *request, rec enroll.RecoveryDisplay) templ.Component {
 	page := views.RecoveryCodePage{
-		Meta:  h.meta(r.Request, "", nil),
-		Code:  rec.Code,
-		Saved: h.form(r.Request, "/recovery-code"),
+		Meta: h.meta(r.Request, "", nil),
+		Code: rec.Code,
+		// The method's name for the sentence after the page (recoveryAck names it only if it
+		// is one of the factor table's).
+		Saved: h.form(r.Request, "/recovery-code", "factor", string(rec.Factor)),
 	}
 	if !rec.Issued {
 		switch rec.Reason {

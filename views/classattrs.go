@@ -18,7 +18,7 @@ type classAttrs struct {
 
 	body, skipLink, nav, main, link, otpauthLink              templ.Attributer
 	page, header, title, lead, eyebrow                        templ.Attributer
-	section, sectionSignOut, sectionPrintable, sectionNoPrint templ.Attributer
+	section, sectionPrintable, sectionNoPrint                 templ.Attributer
 	sectionTitle, text, note, steps, step, stepTitle          templ.Attributer
 	actions, actionsNoPrint, badgeRecommended, badgeWeak      templ.Attributer
 	empty, choices, choice, table, factorName, factorMeta     templ.Attributer
@@ -81,8 +81,8 @@ func buildClassAttrs(c Classes) *classAttrs {
 		otpauthLink: a("mfa-link", c.Link, "mfa-otpauth-link"),
 		page:        a("mfa-page", c.Page), header: a("mfa-header", c.Header),
 		title: a("mfa-title", c.Title), lead: a("mfa-lead", c.Lead),
-		eyebrow: a("mfa-eyebrow", c.Eyebrow),
-		section: a("mfa-section", c.Section), sectionSignOut: a("mfa-section", c.Section, "mfa-signout-others"),
+		eyebrow:          a("mfa-eyebrow", c.Eyebrow),
+		section:          a("mfa-section", c.Section),
 		sectionPrintable: a("mfa-section", c.Section, "mfa-printable", c.Print),
 		sectionNoPrint:   a("mfa-section", c.Section, "mfa-no-print"),
 		sectionTitle:     a("mfa-section-title", c.SectionTitle), text: a("mfa-text", c.Text),

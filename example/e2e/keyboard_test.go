@@ -90,7 +90,7 @@ func TestKeyboardOnlyTOTP(t *testing.T) {
 	})
 	b.keyLoad("Enter on Continue", kb.Enter)
 	b.mustBeAt(`^/account/mfa/$`)
-	b.mustContain("Authenticator app", "Your new sign-in method is ready.")
+	b.mustContain("Authenticator app", "Your authenticator app was added.")
 	b.check("list (added with the keyboard)")
 	mustHaveFactors(t, e.emu, e.user.ID, "totp", "recovery-code")
 }

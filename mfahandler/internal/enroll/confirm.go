@@ -172,7 +172,7 @@ func (t *Tx) finish(p *Pending) Result {
 	}
 	res.ShowRecovery = code != "" || (p.FirstFactor && p.NoCodeReason != "")
 	if res.ShowRecovery {
-		d := RecoveryDisplay{ID: newID(), Sub: t.sub, Code: code, Issued: code != "", Reason: p.NoCodeReason}
+		d := RecoveryDisplay{ID: newID(), Sub: t.sub, Code: code, Issued: code != "", Reason: p.NoCodeReason, Factor: p.Factor}
 		if err := t.s.Ledger.HoldDisplay(t.ctx, t.sub, d); err != nil {
 			return Result{Outcome: AddedBut, Factor: p.Factor, Err: err}
 		}

@@ -46,6 +46,8 @@ type RecoveryDisplay struct {
 	Code   string `json:"code"`
 	Issued bool   `json:"issued"`           // false: Auth0 sent none; the page explains why
 	Reason string `json:"reason,omitempty"` // why none was sent: Pending.NoCodeReason
+	// Factor is the method whose setup this display ends, for the sentence after it.
+	Factor Factor `json:"factor,omitempty"`
 }
 
 // Records is the per-request view of the user's session that the core reads and writes: the

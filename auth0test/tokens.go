@@ -140,7 +140,14 @@ func (s *Server) mintIDToken(tr tokenRequest) (string, error) {
 	c := tokenClaims{
 		Iss: tr.issuer, Sub: tr.user.ID, Aud: audience{tr.clientID},
 		Iat: now.Unix(), Exp: now.Add(IDTokenTTL).Unix(), Nonce: tr.nonce,
-		Email: tr.user.Email, EmailVerified: &verified, Name: name, Nickname: nick,
+	}
+	// The standard claims come with their scopes (OpenID Connect Core §5.4), as Auth0 sends
+	// them: email and email_verified with "email", name and nickname with "profile".
+	if hasScope(tr.scope, "email") {
+		c.Email, c.EmailVerified = tr.user.Email, &verified
+	}
+	if hasScope(tr.scope, "profile") {
+		c.Name, c.Nickname = name, nick
 	}
 	if !tr.authTime.IsZero() {
 		c.AuthTime = tr.authTime.Unix()

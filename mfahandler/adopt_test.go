@@ -16,6 +16,12 @@ import (
 // the host and hands the token set to selfmfa with AdoptToken.
 func hostLogin(t *testing.T, e *env, audience string, scopes []string) (adoptErr func() error) {
 	t.Helper()
+	return hostLoginAs(t, e, bob, audience, scopes)
+}
+
+// hostLoginAs is hostLogin that signs user in to the host.
+func hostLoginAs(t *testing.T, e *env, user, audience string, scopes []string) (adoptErr func() error) {
+	t.Helper()
 	cb := e.app.URL + "/test/callback"
 	if err := e.emu.AddRedirectURI(e.emu.ClientID(), cb); err != nil {
 		t.Fatal(err)
@@ -36,7 +42,7 @@ func hostLogin(t *testing.T, e *env, audience string, scopes []string) (adoptErr
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
 		}
-		e.sm.Put(r.Context(), "user", bob) // the host's own checks are done; its user is set
+		e.sm.Put(r.Context(), "user", user) // the host's own checks are done; its user is set
 		last = e.h.AdoptToken(w, r, tok)
 		w.WriteHeader(http.StatusNoContent) // the host's own landing page
 	})

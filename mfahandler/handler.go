@@ -180,7 +180,9 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 			TokenURL:  base + "/oauth/token",
 			AuthStyle: oauth2.AuthStyleInParams,
 		},
-		Scopes: []string{"openid", "enroll", "read:authenticators", "remove:authenticators"},
+		// email: the account's verified email, to tell it from an email method (Auth0 lists it
+		// and does not delete it).
+		Scopes: []string{"openid", "email", "enroll", "read:authenticators", "remove:authenticators"},
 	}
 	// Auth0's endpoints are fixed, so no discovery request is needed: New works offline and a
 	// slow tenant never delays the host's start. Keys are fetched on first use.

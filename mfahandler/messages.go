@@ -96,6 +96,7 @@ const (
 	mGuarded           msgID = "remove.guarded"
 	mAlreadyRemoved    msgID = "remove.already"
 	mVerifiedEmail     msgID = "remove.verified_email"
+	mVerifiedEmailRow  msgID = "list.verified_email"
 	mRemoved           msgID = "remove.removed"
 	mRemovedPhonePair  msgID = "remove.removed_phone_pair"
 	mRemovedUnchecked  msgID = "remove.unchecked"
@@ -243,6 +244,7 @@ var englishText = map[msgID]message{
 	mGuarded:          {text: "This is your only sign-in method, so it can't be removed. Add another method first. Nothing was changed."},
 	mAlreadyRemoved:   {text: "That sign-in method was already removed."},
 	mVerifiedEmail:    {text: "This email address is your account's verified email and can't be removed here."},
+	mVerifiedEmailRow: {text: "Your account's email: can't be removed here"},
 	mRemoved:          {text: "{{.Method}} removed."},
 	mRemovedPhonePair: {text: "Phone removed (text messages and voice calls)."},
 	mRemovedUnchecked: {text: "{{.Removed}} The list below may not be up to date yet; reload the page in a moment."},

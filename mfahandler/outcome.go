@@ -12,12 +12,14 @@ import (
 // transaction is closed (its locks released) when the page handler returns, after the
 // response and the session are written.
 func (h *Handler) tx(w http.ResponseWriter, r *request) *enroll.Tx {
-	tx := h.svc.Begin(r.Context(), r.sub, h.records(w, r.Request, r.sub),
+	var tx *enroll.Tx
+	tx = h.svc.Begin(r.Context(), r.sub, h.records(w, r.Request, r.sub),
 		func(need time.Duration, resume enroll.Place) (string, error) {
 			tok, err := h.requireToken(r, need, h.placeURL(resume))
 			if err != nil {
 				return "", err
 			}
+			tx.KnowAccountEmail(tok.AccountEmail)
 			return tok.AccessToken, nil
 		},
 		func() string {

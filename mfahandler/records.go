@@ -26,6 +26,10 @@ type tokenRecord struct {
 	// a copy of the session that a late request writes back under the old id keeps the old
 	// Gen, so its token opens nothing.
 	Gen string `json:"gen,omitempty"`
+	// AccountEmail is the account's verified email (ID token, email scope) masked as Auth0
+	// masks names in the list; never the address itself. It tells the account's own email,
+	// which Auth0 lists but does not delete, from an email method the user added.
+	AccountEmail string `json:"aem,omitempty"`
 }
 
 // loginRecord is one step-up login transaction.

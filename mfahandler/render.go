@@ -93,7 +93,10 @@ func (h *Handler) viewGroup(r *http.Request, g enroll.Method, removable bool) vi
 	if g.LastUsed != nil {
 		vg.LastUsed = *g.LastUsed
 	}
-	if removable {
+	switch {
+	case g.Fixed:
+		vg.Fixed = h.t(r, mVerifiedEmailRow)
+	case removable:
 		vg.RemoveURL = views.RemoveHref(h.opts.basePath, g.IDs[0])
 	}
 	return vg
@@ -260,10 +263,13 @@ func (h *Handler) renderRemove(w http.ResponseWriter, r *request, g enroll.Metho
 	page := views.RemovePage{
 		Meta:    h.meta(r.Request, "", nil),
 		Group:   h.viewGroup(r.Request, g, false),
-		Blocked: blocked,
+		Blocked: blocked || g.Fixed,
 		Confirm: h.form(r.Request, "/remove"),
 		Cancel:  views.Action{Href: safeURL(h.path("/"))},
 	}
 	page.Group.ID = id
+	if g.Fixed {
+		page.BlockedMessage = h.t(r.Request, mVerifiedEmail)
+	}
 	return h.render(w, r.Request, http.StatusOK, h.views.Remove(page))
 }

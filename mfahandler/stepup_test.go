@@ -120,7 +120,7 @@ func TestAuthorizeRequest(t *testing.T) {
 		}
 		scopes := strings.Fields(q.Get("scope"))
 		slices.Sort(scopes)
-		if !slices.Equal(scopes, []string{"enroll", "openid", "read:authenticators", "remove:authenticators"}) {
+		if !slices.Equal(scopes, []string{"email", "enroll", "openid", "read:authenticators", "remove:authenticators"}) {
 			t.Errorf("scope = %q", q.Get("scope"))
 		}
 		if len(q.Get("code_challenge")) != 43 || len(q.Get("state")) < 22 || len(q.Get("nonce")) < 22 {

@@ -1,6 +1,8 @@
 package mfahandler
 
 import (
+	"github.com/selfmfa/selfmfa/mfahandler/internal/mfabackend"
+
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -33,8 +35,10 @@ func (h *Handler) acceptToken(w http.ResponseWriter, r *request, tok *oauth2.Tok
 		return h.loginFailure(r.Request, tSignInFailed, mLoginUnverified, err)
 	}
 	var claims struct {
-		Nonce    string `json:"nonce"`
-		AuthTime *int64 `json:"auth_time"`
+		Nonce         string `json:"nonce"`
+		AuthTime      *int64 `json:"auth_time"`
+		Email         string `json:"email"`
+		EmailVerified bool   `json:"email_verified"`
 	}
 	if err := idt.Claims(&claims); err != nil {
 		return h.loginFailure(r.Request, tSignInFailed, mLoginUnreadable, err)
@@ -63,7 +67,7 @@ func (h *Handler) acceptToken(w http.ResponseWriter, r *request, tok *oauth2.Tok
 		var missing []string
 		have := strings.Fields(granted)
 		for _, want := range h.oauth.Scopes {
-			if want != oidc.ScopeOpenID && !slices.Contains(have, want) {
+			if want != oidc.ScopeOpenID && want != "email" && !slices.Contains(have, want) {
 				missing = append(missing, want)
 			}
 		}
@@ -85,6 +89,9 @@ func (h *Handler) acceptToken(w http.ResponseWriter, r *request, tok *oauth2.Tok
 		}
 	}
 	trec := tokenRecord{Sub: r.sub, AccessToken: tok.AccessToken, Expiry: now.Add(life), AuthTime: authTime, Obtained: now, Gen: rand.Text()}
+	if claims.EmailVerified {
+		trec.AccountEmail = mfabackend.MaskEmail(claims.Email)
+	}
 	return h.save(w, r.Request, keyToken, trec)
 }
 

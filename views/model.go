@@ -145,6 +145,9 @@ type FactorGroup struct {
 	// RemoveURL is the GET link to the removal confirmation page, normally
 	// RemoveHref(BasePath, ID). Empty: no Remove link.
 	RemoveURL templ.SafeURL
+	// Fixed, when set, says why the method cannot be removed here (the account's own
+	// verified email, which Auth0 lists as a method); it stands where the Remove link would.
+	Fixed string
 }
 
 // RecoveryStatus is the list page's recovery-code line. The zero value hides it (recovery codes

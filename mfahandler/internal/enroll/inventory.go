@@ -34,6 +34,9 @@ type Method struct {
 	// MaybeCompanion marks an authenticator app that might be the code generator of a push
 	// enrollment whose companion is not known: removing it may turn off that push too.
 	MaybeCompanion bool
+	// Fixed marks the account's own verified email, which Auth0 lists as an email
+	// authenticator but refuses to delete: the page offers no Remove for it.
+	Fixed bool
 }
 
 // Inventory is a user's authenticators, freshly listed. Pending (unconfirmed) authenticators

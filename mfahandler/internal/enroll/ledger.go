@@ -39,7 +39,8 @@ const (
 	// removedTTL: a removal is remembered for a while, so a double submit or a second tab is
 	// told "already removed" instead of raising an access_denied event for the user's own id.
 	removedTTL = 30 * time.Minute
-	// companionTTL: which OTP authenticator came with a push enrollment is remembered for as
+	// companionTTL: which OTP authenticator came with a push enrollment (and which email
+	// Auth0 refused to delete) is remembered for as
 	// long as a device plausibly stays enrolled. Auth0's lists carry no created_at and give the
 	// companion an id of its own, so this record is the only way to tell it apart; after it
 	// (or with a limiter that lost it) the push is shown alone (Inventory.AdoptCompanions).
@@ -139,6 +140,21 @@ func (l *Ledger) MarkRemoved(ctx context.Context, sub, id string) error {
 // WasRemoved reports whether sub removed authenticator id in the last removedTTL.
 func (l *Ledger) WasRemoved(ctx context.Context, sub, id string) (bool, error) {
 	_, ok, err := l.lim.Get(ctx, removedKey(sub, id))
+	return ok, err
+}
+
+func fixedKey(sub, id string) string { return "fixed:" + sub + ":" + id }
+
+// MarkFixed remembers that Auth0 refused to delete sub's email authenticator id (the
+// account's verified email), so that it is not offered for removal again.
+func (l *Ledger) MarkFixed(ctx context.Context, sub, id string) error {
+	_, _, err := l.lim.SetOnce(context.WithoutCancel(ctx), fixedKey(sub, id), nil, companionTTL)
+	return err
+}
+
+// IsFixed reports whether Auth0 refused to delete sub's authenticator id before.
+func (l *Ledger) IsFixed(ctx context.Context, sub, id string) (bool, error) {
+	_, ok, err := l.lim.Get(ctx, fixedKey(sub, id))
 	return ok, err
 }
 

@@ -52,6 +52,9 @@ func (t *Tx) Remove(id string) Result {
 	if !ok {
 		return t.notListed(id)
 	}
+	if m.Fixed {
+		return Result{Outcome: NotDeletable, Method: m}
+	}
 	if t.guardBlocks(inv, m) {
 		return Result{Outcome: Guarded, Method: m}
 	}
@@ -63,6 +66,11 @@ func (t *Tx) Remove(id string) Result {
 		case ClassOf(err) == ClassNotFound:
 			return Result{Outcome: AlreadyRemoved, Method: m}
 		case ClassOf(err) == ClassForbidden && m.Group == "email":
+			// The account's verified email: Auth0 lists it but does not delete it. Not offered
+			// again.
+			if err := t.s.Ledger.MarkFixed(t.ctx, t.sub, id); err != nil {
+				t.s.Log.Warn("mfahandler: could not remember an email Auth0 does not delete", "error", err.Error())
+			}
 			return Result{Outcome: NotDeletable, Method: m, Err: err}
 		}
 		return failed(err, resume)

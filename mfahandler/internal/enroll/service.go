@@ -71,6 +71,9 @@ type Tx struct {
 	// token if the session has one, for best-effort clean-up, else "".
 	token    TokenFunc
 	anyToken func() string
+	// accountEmail is the account's verified email as Auth0 masks it in the list, when the
+	// login said it (see KnowAccountEmail).
+	accountEmail string
 	// held are the locks this request holds until Close: the user's lock covers the session
 	// save that follows a step, so a second tab cannot act on the state it has not seen yet.
 	held []func()
@@ -184,7 +187,31 @@ func (t *Tx) list(token string) (*Inventory, error) {
 		return nil, err
 	}
 	inv.AdoptCompanions(t.companions(inv))
+	t.markFixed(inv)
 	return inv, nil
+}
+
+// KnowAccountEmail tells the core the account's verified email, masked as Auth0 masks names in
+// the list ("alic*@exam*******"): an email method listed under exactly that name is the
+// account's own, which Auth0 lists but does not delete. The address itself is never needed.
+func (t *Tx) KnowAccountEmail(masked string) { t.accountEmail = masked }
+
+// markFixed marks the email methods Auth0 will not delete: the account's verified email (by
+// its masked name), and any whose deletion Auth0 refused before.
+func (t *Tx) markFixed(inv *Inventory) {
+	for i := range inv.Methods {
+		m := &inv.Methods[i]
+		if m.Group != "email" {
+			continue
+		}
+		if t.accountEmail != "" && m.Name == t.accountEmail {
+			m.Fixed = true
+			continue
+		}
+		if fixed, err := t.s.Ledger.IsFixed(t.ctx, t.sub, m.IDs[0]); err == nil && fixed {
+			m.Fixed = true
+		}
+	}
 }
 
 // deletePending removes pending authenticators; not found means already gone.

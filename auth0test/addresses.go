@@ -19,14 +19,14 @@ func (s *Server) Domain() string { return s.domain }
 // CustomDomain returns the custom domain, "localhost:P" (same listener).
 func (s *Server) CustomDomain() string { return s.customDomain }
 
-// URL returns "http://" + Domain().
-func (s *Server) URL() string { return "http://" + s.domain }
+// URL returns "http://" + Domain() ("https://" WithTLS).
+func (s *Server) URL() string { return s.scheme + "://" + s.domain }
 
-// CustomURL returns "http://" + CustomDomain().
-func (s *Server) CustomURL() string { return "http://" + s.customDomain }
+// CustomURL returns "http://" + CustomDomain() ("https://" WithTLS).
+func (s *Server) CustomURL() string { return s.scheme + "://" + s.customDomain }
 
 // Issuer returns the issuer of tokens obtained through the canonical
-// domain, "http://127.0.0.1:P/" (with Auth0's trailing slash).
+// domain, "http://127.0.0.1:P/" (with Auth0's trailing slash; https WithTLS).
 func (s *Server) Issuer() string { return s.URL() + "/" }
 
 // CustomIssuer returns the issuer of tokens obtained through the custom
@@ -52,7 +52,7 @@ func (s *Server) ClientSecret() string {
 	return s.clients[s.firstID].secret
 }
 
-// Client returns an HTTP client for the server (no cookie jar, follows
+// Client returns an HTTP client for the server, which trusts its certificate WithTLS (no cookie jar, follows
 // redirects). Its idle connections are closed by Close.
 func (s *Server) Client() *http.Client { return &http.Client{Transport: s.transport} }
 

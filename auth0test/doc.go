@@ -50,7 +50,9 @@
 // (the one that works) and CustomMFAAudience() = "https://localhost:P/mfa/"
 // (associate accepts it, the MFA grants answer 403 invalid_grant
 // "invalid audience", as on a real tenant with a custom domain). Requests
-// for any other host get 421.
+// for any other host get 421. WithTLS serves both over https, with a
+// certificate of a test CA that Client trusts; the issuers are then
+// "https://{that host}/".
 //
 // # Step-up: amr in the ID token
 //

@@ -20,9 +20,11 @@ import (
 // A host's own test against the emulated tenant: sign in with go-oidc and x/oauth2 (the
 // password form skipped with QueueLogin, the MFA challenge passed with PassNextChallenge),
 // enroll an authenticator app through the MFA API, expire the token with the tenant's clock,
-// and inject a fault. In a test, start the tenant with auth0test.RunT(t, …), which closes it.
+// and inject a fault — over https, so that every client keeps its production configuration.
+// In a test, start the tenant with auth0test.RunT(t, …), which closes it.
 func Example_hostTest() {
 	emu, err := auth0test.NewServer(
+		auth0test.WithTLS(), // https, as Auth0: the clients below run with their production configuration
 		auth0test.WithClient("my-app", "my-app-secret", "http://app.test/callback"),
 		auth0test.WithUsers(auth0test.User{ID: "auth0|alice", Email: "alice@example.com", Password: "alice-pw"}),
 	)
@@ -49,8 +51,8 @@ func Example_hostTest() {
 	fmt.Println("signed in, amr:", amr)
 
 	// Enroll an authenticator app with that token.
-	api, err := mfaapi.New(emu.Domain(), mfaapi.WithInsecureBaseURL(emu.URL()),
-		mfaapi.WithHTTPClient(emu.Client()), mfaapi.WithClientSecret("my-app", "my-app-secret"))
+	api, err := mfaapi.New(emu.Domain(), mfaapi.WithHTTPClient(emu.Client()), // Client trusts the test CA
+		mfaapi.WithClientSecret("my-app", "my-app-secret"))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -30,6 +30,7 @@ type config struct {
 	clock          func() time.Time
 	key            *rsa.PrivateKey
 	freshKey       bool
+	tls            bool
 	rateLimit      int
 	rateWindow     time.Duration
 	rateSet        bool
@@ -137,6 +138,13 @@ func WithFreshSigningKey() Option { return func(c *config) { c.freshKey = true }
 func WithRateLimit(limit int, window time.Duration) Option {
 	return func(c *config) { c.rateLimit, c.rateWindow, c.rateSet = limit, window, true }
 }
+
+// WithTLS serves the tenant over HTTPS, as Auth0 is served: URL, Issuer and the issuer of
+// tokens are https://, so a host tests with its production configuration (no Insecure…
+// options) and with SDKs that insist on https (go-auth0). The certificate, for 127.0.0.1 and
+// localhost, is signed by a CA of the test process: Client trusts it; CertPool and CACertPEM
+// give it to other clients.
+func WithTLS() Option { return func(c *config) { c.tls = true } }
 
 // WithoutRateLimit lifts the server-wide limit (RateLimit requests per RateLimitWindow, the
 // Free plan's): a tenant shared by many tests, or by a long suite, otherwise answers 429 after

@@ -3,6 +3,7 @@ package auth0test
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -23,6 +24,8 @@ type Server struct {
 	random *lockedReader
 	log    *slog.Logger
 	keys   *signer
+	scheme string  // "http", or "https" WithTLS
+	ca     *testCA // WithTLS: the CA of the listener's certificate
 	tenant *tenant.Tenant
 
 	ln           net.Listener
@@ -136,6 +139,16 @@ func NewServer(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("auth0test: listening on %s: %w", cfg.addr, err)
 	}
+	s.scheme = "http"
+	if cfg.tls {
+		ca, err := processCA()
+		if err != nil {
+			_ = ln.Close()
+			return nil, err
+		}
+		s.ca, s.scheme = ca, "https"
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{ca.server}, MinVersion: tls.VersionTLS12})
+	}
 	s.ln = ln
 	tcp, ok := ln.Addr().(*net.TCPAddr)
 	if !ok {
@@ -177,6 +190,9 @@ func NewServer(opts ...Option) (*Server, error) {
 		s.transport = tr.Clone()
 	} else {
 		s.transport = &http.Transport{}
+	}
+	if s.ca != nil {
+		s.transport.TLSClientConfig = &tls.Config{RootCAs: s.CertPool(), MinVersion: tls.VersionTLS12}
 	}
 	go func() { s.serveErr <- s.httpServer.Serve(ln) }()
 	return s, nil

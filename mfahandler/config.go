@@ -102,16 +102,16 @@ func (cfg *Config) validate(o *options) error {
 	} else if cfg.TenantDomain != "" {
 		if err := validDomain("TenantDomain", cfg.TenantDomain); err != nil {
 			errs = append(errs, err)
-		} else if !isAuth0Domain(cfg.TenantDomain) && !(o.insecureLoopback && isLoopbackHost(cfg.TenantDomain)) {
+		} else if !isAuth0Domain(cfg.TenantDomain) && !(o.loopbackTenant() && isLoopbackHost(cfg.TenantDomain)) {
 			errs = append(errs, fmt.Errorf("mfahandler: Config.TenantDomain %q is not a canonical *.auth0.com domain; "+
 				"the MFA API audience must be built from the tenant's own domain, not a custom one", cfg.TenantDomain))
 		}
 	}
-	if cfg.Domain != "" && isLoopbackHost(cfg.Domain) && !o.insecureLoopback {
-		errs = append(errs, fmt.Errorf("mfahandler: Config.Domain %q is a loopback address; to use the emulated tenant (auth0test) pass WithInsecureLoopbackHTTP()", cfg.Domain))
+	if cfg.Domain != "" && isLoopbackHost(cfg.Domain) && !o.loopbackTenant() {
+		errs = append(errs, fmt.Errorf("mfahandler: Config.Domain %q is a loopback address; to use the emulated tenant (auth0test) pass WithInsecureLoopbackHTTP() (or WithLoopbackTenant() when it serves https, auth0test.WithTLS)", cfg.Domain))
 	}
-	if o.insecureLoopback && cfg.Domain != "" && !isLoopbackHost(cfg.Domain) {
-		errs = append(errs, fmt.Errorf("mfahandler: WithInsecureLoopbackHTTP is only for a tenant on a loopback address; Config.Domain is %q", cfg.Domain))
+	if o.loopbackTenant() && cfg.Domain != "" && !isLoopbackHost(cfg.Domain) {
+		errs = append(errs, fmt.Errorf("mfahandler: WithInsecureLoopbackHTTP and WithLoopbackTenant are only for a tenant on a loopback address; Config.Domain is %q", cfg.Domain))
 	}
 	if cfg.ClientID == "" {
 		errs = append(errs, errors.New("mfahandler: Config.ClientID is required"))

@@ -86,6 +86,11 @@ func TestNewValidation(t *testing.T) {
 		}, opts: []mfahandler.Option{mfahandler.WithInsecureLoopbackHTTP()}, is: mfahandler.ErrCustomDomainAudience},
 		{name: "insecure option with a real tenant", opts: []mfahandler.Option{mfahandler.WithInsecureLoopbackHTTP()},
 			wantErr: []string{"WithInsecureLoopbackHTTP", "loopback"}},
+		{name: "loopback tenant over https", mod: func(c *mfahandler.Config) {
+			c.Domain, c.TenantDomain = "127.0.0.1:8081", "127.0.0.1:8081"
+		}, opts: []mfahandler.Option{mfahandler.WithLoopbackTenant()}, aud: "https://127.0.0.1:8081/mfa/"},
+		{name: "loopback tenant option with a real tenant", opts: []mfahandler.Option{mfahandler.WithLoopbackTenant()},
+			wantErr: []string{"WithLoopbackTenant", "loopback"}},
 		{name: "insecure option does not allow a public tenant domain", mod: func(c *mfahandler.Config) {
 			c.Domain, c.TenantDomain = "127.0.0.1:8081", "login.example.com"
 		}, opts: []mfahandler.Option{mfahandler.WithInsecureLoopbackHTTP()}, wantErr: []string{"not a canonical"}},

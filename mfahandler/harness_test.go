@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
+	"crypto/tls"
 	"encoding/base32"
 	"encoding/binary"
 	"io"
@@ -98,6 +99,9 @@ type envConfig struct {
 	// signOutOthers wires WithSignOutOtherSessions to session.SignOutOtherSCS on the host's
 	// session manager.
 	signOutOthers bool
+	// tls serves the tenant over https (auth0test.WithTLS) and configures the handler as in
+	// production but for WithLoopbackTenant: no WithInsecureLoopbackHTTP.
+	tls bool
 }
 
 func newEnv(t *testing.T, cfg envConfig) *env {
@@ -111,6 +115,9 @@ func newEnv(t *testing.T, cfg envConfig) *env {
 			auth0test.User{ID: bob, Email: "bob@example.com", Password: "bob-password", Name: "Bob"},
 		),
 	}, cfg.emuOpts...)
+	if cfg.tls {
+		emuOpts = append(emuOpts, auth0test.WithTLS())
+	}
 	emu := auth0test.RunT(t, emuOpts...)
 
 	sm := scs.New()
@@ -121,6 +128,7 @@ func newEnv(t *testing.T, cfg envConfig) *env {
 	sm.IdleTimeout = 30 * time.Minute
 	sm.Lifetime = 12 * time.Hour
 	up := newUpstream(cfg.rewrite)
+	up.next.TLSClientConfig = &tls.Config{RootCAs: emu.CertPool()} // nil: the system's, unused over http
 	t.Cleanup(up.close)
 	e := &env{t: t, emu: emu, clock: clk, logs: &logBuffer{}, sm: sm, up: up}
 	sm.ErrorFunc = session.ErrorFunc(slog.New(slog.NewJSONHandler(e.logs, nil))) // as the README asks
@@ -156,7 +164,6 @@ func newEnv(t *testing.T, cfg envConfig) *env {
 		timeout = cfg.clientTimeout
 	}
 	opts := append([]mfahandler.Option{
-		mfahandler.WithInsecureLoopbackHTTP(),
 		mfahandler.WithClock(clk.Now),
 		mfahandler.WithHTTPClient(&http.Client{Timeout: timeout, Transport: up}),
 		mfahandler.WithLogger(slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
@@ -166,6 +173,11 @@ func newEnv(t *testing.T, cfg envConfig) *env {
 			e.mu.Unlock()
 		}),
 	}, cfg.opts...)
+	if cfg.tls {
+		opts = append([]mfahandler.Option{mfahandler.WithLoopbackTenant()}, opts...)
+	} else {
+		opts = append([]mfahandler.Option{mfahandler.WithInsecureLoopbackHTTP()}, opts...)
+	}
 	if !cfg.defaultFactors {
 		opts = append([]mfahandler.Option{mfahandler.WithFactors(mfahandler.FactorTOTP, mfahandler.FactorSMS,
 			mfahandler.FactorVoice, mfahandler.FactorEmail, mfahandler.FactorPush)}, opts...)
@@ -225,6 +237,7 @@ func (e *env) browser(sub string) *browser {
 	// A transport of its own: httptest.Server.Close closes http.DefaultTransport's idle
 	// connections, which broke a parallel test's request that had just picked one up.
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{RootCAs: e.emu.CertPool()} // a tenant WithTLS: its test CA
 	e.t.Cleanup(tr.CloseIdleConnections)
 	b := &browser{t: e.t, e: e, sub: sub, c: &http.Client{
 		Transport:     tr,

@@ -100,6 +100,7 @@ type options struct {
 	cop              *http.CrossOriginProtection
 	noCOP            bool
 	insecureLoopback bool
+	loopbackHTTPS    bool
 	keyPrefix        string
 	noSessionRenewal bool
 	signOutOthers    func(r *http.Request, sub string) (int, error)
@@ -231,6 +232,15 @@ func WithoutCrossOriginProtection() Option { return func(o *options) { o.noCOP =
 // the emulated tenant of auth0test. It MUST NOT be used with a real tenant; New refuses it for
 // a non-loopback Domain.
 func WithInsecureLoopbackHTTP() Option { return func(o *options) { o.insecureLoopback = true } }
+
+// WithLoopbackTenant accepts a tenant on a loopback address served over https: the emulated
+// tenant of auth0test started WithTLS, with a client that trusts its test CA
+// (WithHTTPClient(emu.Client())). Everything else is as in production. New refuses it for a
+// non-loopback Domain.
+func WithLoopbackTenant() Option { return func(o *options) { o.loopbackHTTPS = true } }
+
+// loopbackTenant reports whether a loopback tenant is allowed (over http or https).
+func (o *options) loopbackTenant() bool { return o.insecureLoopback || o.loopbackHTTPS }
 
 // WithoutSessionRenewal accepts a Config.Sessions store that cannot rotate the session
 // identifier (does not implement session.Renewer). Without renewal, a session identifier that

@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,9 +26,17 @@ type upstream struct {
 	rewrite func(req *http.Request, res *http.Response)
 	mu      sync.Mutex
 	calls   []string
+	scheme  map[string]bool // URL schemes of the calls
 	// timeouts gives calls ("METHOD /path-prefix") a short deadline of their own, so that a
 	// hanging call fails fast while every other call keeps the client's normal timeout.
 	timeouts map[string]time.Duration
+}
+
+// schemes returns the URL schemes the handler's calls used, sorted.
+func (u *upstream) schemes() []string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return slices.Sorted(maps.Keys(u.scheme))
 }
 
 func (u *upstream) clearTimeouts() { u.mu.Lock(); defer u.mu.Unlock(); u.timeouts = nil }
@@ -49,6 +59,10 @@ func newUpstream(rewrite func(*http.Request, *http.Response)) *upstream {
 func (u *upstream) RoundTrip(req *http.Request) (*http.Response, error) {
 	u.mu.Lock()
 	u.calls = append(u.calls, req.Method+" "+req.URL.Path)
+	if u.scheme == nil {
+		u.scheme = map[string]bool{}
+	}
+	u.scheme[req.URL.Scheme] = true
 	var d time.Duration
 	for k, v := range u.timeouts {
 		m, p, _ := strings.Cut(k, " ")

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -256,5 +258,29 @@ func TestRateLimitFlag(t *testing.T) {
 		if got := res.Header.Get("X-RateLimit-Limit"); got != tc.limit {
 			t.Errorf("%v: X-RateLimit-Limit %q, want %q", tc.args, got, tc.limit)
 		}
+	}
+}
+
+// TestTLSFlag: -tls serves https, and the startup line's CA is what a client needs to trust.
+func TestTLSFlag(t *testing.T) {
+	t.Parallel()
+	e := startEmu(t, "-tls")
+	if !strings.HasPrefix(e.Issuer, "https://") || e.CACertPEM == "" {
+		t.Fatalf("issuer %q, ca_cert_pem %d bytes", e.Issuer, len(e.CACertPEM))
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM([]byte(e.CACertPEM)) {
+		t.Fatal("ca_cert_pem holds no certificate")
+	}
+	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	res, err := c.Get(e.Issuer + ".well-known/openid-configuration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var disc map[string]any
+	err = json.NewDecoder(res.Body).Decode(&disc)
+	res.Body.Close()
+	if err != nil || disc["issuer"] != e.Issuer {
+		t.Fatalf("discovery over https: %v %v", disc["issuer"], err)
 	}
 }

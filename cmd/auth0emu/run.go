@@ -35,6 +35,7 @@ type options struct {
 	controlAddr                                               string
 	callbacks, logoutURLs                                     listFlag
 	allowNonLoopback, recoveryCodes, devPages, logRequests    bool
+	tls                                                       bool
 	rateLimit                                                 int
 }
 
@@ -88,6 +89,7 @@ func parseFlags(args []string, stdout io.Writer) (*options, error) {
 	fs.StringVar(&o.clientSecret, "client-secret", "", "demo client secret (default: random)")
 	fs.BoolVar(&o.devPages, "dev-pages", true, "serve /_dev/inbox and /_dev/guardian")
 	fs.BoolVar(&o.logRequests, "log-requests", false, "log one line per request to stderr (never query strings, bodies or tokens)")
+	fs.BoolVar(&o.tls, "tls", false, "serve https with a certificate of a test CA (its PEM is ca_cert_pem in the startup line)")
 	fs.StringVar(&o.controlAddr, "control-addr", "127.0.0.1:0", `listen address of the JSON control interface ("off": none)`)
 	fs.IntVar(&o.rateLimit, "rate-limit", auth0test.RateLimit, "requests per minute the whole tenant answers before 429, as on Auth0's Free plan (0: no limit)")
 	if err := fs.Parse(args); err != nil {
@@ -170,6 +172,7 @@ type startup struct {
 	Users             []demoUser `json:"users"`
 	ControlURL        string     `json:"control_url,omitempty"`
 	ControlToken      string     `json:"control_token,omitempty"`
+	CACertPEM         string     `json:"ca_cert_pem,omitempty"` // -tls: the CA to trust
 }
 
 type demoUser struct {
@@ -212,6 +215,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		auth0test.WithRequestLog(o.logRequests),
 		auth0test.WithRateLimit(o.rateLimit, time.Minute),
 	}
+	if o.tls {
+		opts = append(opts, auth0test.WithTLS())
+	}
 	if len(o.logoutURLs) > 0 {
 		opts = append(opts, auth0test.WithLogoutURLs(o.clientID, o.logoutURLs...))
 	}
@@ -225,6 +231,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		RedirectURIs: append([]string{}, o.callbacks...), LogoutURLs: append([]string{}, o.logoutURLs...),
 		MFAAudience: s.MFAAudience(), CustomMFAAudience: s.CustomMFAAudience(),
 		Policy: string(settings.Policy), RecoveryCodes: settings.RecoveryCodes, Factors: []string{},
+		CACertPEM: string(s.CACertPEM()),
 	}
 	for _, f := range []auth0test.Factor{auth0test.FactorOTP, auth0test.FactorSMS, auth0test.FactorVoice, auth0test.FactorEmail, auth0test.FactorPush} {
 		if settings.Factors[f] {

@@ -90,10 +90,20 @@
 // listIncludesTimestamps. The MFA state machine's own choices live in its
 // internal package under the same convention.
 //
+// # Refresh tokens
+//
+// A login that asks for offline_access gets a refresh token (when the
+// client has the refresh_token grant, on by default); the refresh_token
+// grant returns new tokens of the same audience and scope, or a narrower
+// scope; POST /oauth/revoke revokes a token's family.
+// WithRefreshTokenRotation turns rotation on for a client, with reuse
+// detection after its overlap period and RefreshTokenLifetime and
+// RefreshTokenIdleLifetime. Whether Auth0 issues refresh tokens for the
+// /mfa/ audience in the code flow is unknown: mfaAudienceIssuesRefreshTokens.
+//
 // # Not emulated
 //
-// Refresh tokens (offline_access is dropped from the granted scope),
-// private-key JWT client authentication, implicit and hybrid flows,
+// Private-key JWT client authentication, implicit and hybrid flows,
 // response_mode=form_post, the Management API, the My Account API,
 // WebAuthn and Duo.
 package auth0test

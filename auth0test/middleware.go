@@ -20,6 +20,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /userinfo", s.handleUserinfo)
 	mux.HandleFunc("POST /userinfo", s.handleUserinfo)
 	mux.HandleFunc("POST /oauth/token", s.handleToken)
+	mux.HandleFunc("POST /oauth/revoke", s.handleRevoke)
 	mux.HandleFunc("GET /mfa/authenticators", s.handleListAuthenticators)
 	mux.HandleFunc("POST /mfa/associate", s.handleAssociate)
 	mux.HandleFunc("DELETE /mfa/authenticators/{id}", s.handleDeleteAuthenticator)

@@ -31,6 +31,7 @@ type config struct {
 	key            *rsa.PrivateKey
 	freshKey       bool
 	tls            bool
+	rotations      []rotationOption
 	rateLimit      int
 	rateWindow     time.Duration
 	rateSet        bool
@@ -146,6 +147,23 @@ func WithRateLimit(limit int, window time.Duration) Option {
 // give it to other clients.
 func WithTLS() Option { return func(c *config) { c.tls = true } }
 
+type rotationOption struct {
+	clientID string
+	rotation
+}
+
+// WithRefreshTokenRotation turns refresh token rotation on for a client, as the application
+// setting "Allow Refresh Token Rotation" does: every refresh_token exchange returns a new
+// refresh token and retires the one used; a retired token exchanged again more than overlap
+// after its rotation ("Rotation Overlap Period") revokes its whole family (reuse detection).
+// Rotating tokens expire RefreshTokenLifetime after the login and RefreshTokenIdleLifetime
+// after their last use. Without it refresh tokens do not rotate and do not expire.
+func WithRefreshTokenRotation(clientID string, overlap time.Duration) Option {
+	return func(c *config) {
+		c.rotations = append(c.rotations, rotationOption{clientID, rotation{on: true, overlap: overlap}})
+	}
+}
+
 // WithoutRateLimit lifts the server-wide limit (RateLimit requests per RateLimitWindow, the
 // Free plan's): a tenant shared by many tests, or by a long suite, otherwise answers 429 after
 // about 75 enrollments a minute. The per-user limits that are behaviour under test (wrong
@@ -173,12 +191,12 @@ func MFAGrantTypes() []string {
 
 // defaultGrantTypes are enabled on new clients.
 func defaultGrantTypes() []string {
-	return []string{GrantAuthorizationCode, GrantPassword, GrantPasswordRealm, GrantMFAOTP, GrantMFAOOB, GrantMFARecoveryCode}
+	return []string{GrantAuthorizationCode, GrantPassword, GrantPasswordRealm, GrantMFAOTP, GrantMFAOOB, GrantMFARecoveryCode, GrantRefreshToken}
 }
 
 func supportedGrant(g string) bool {
 	switch g {
-	case GrantAuthorizationCode, GrantPassword, GrantPasswordRealm, GrantMFAOTP, GrantMFAOOB, GrantMFARecoveryCode:
+	case GrantAuthorizationCode, GrantPassword, GrantPasswordRealm, GrantMFAOTP, GrantMFAOOB, GrantMFARecoveryCode, GrantRefreshToken:
 		return true
 	}
 	return false

@@ -59,6 +59,7 @@ type Server struct {
 	faults          []*faultEntry
 	mfaMeta         map[string]mfaTokenMeta
 	bucket          *bucket
+	refresh         refreshStore
 }
 
 type client struct {
@@ -67,6 +68,7 @@ type client struct {
 	logoutURLs   []string
 	logoutSet    bool
 	grants       map[string]bool
+	rotation     rotation
 }
 
 func (c *client) public() bool { return c.secret == "" }
@@ -233,6 +235,16 @@ func (s *Server) setupClients(cfg *config) error {
 		for _, v := range g.values {
 			c.grants[v] = true
 		}
+	}
+	for _, ro := range cfg.rotations {
+		c := s.clients[ro.clientID]
+		if c == nil {
+			return fmt.Errorf("auth0test: WithRefreshTokenRotation: unknown client %q", ro.clientID)
+		}
+		if ro.overlap < 0 {
+			return errors.New("auth0test: WithRefreshTokenRotation: the overlap period cannot be negative")
+		}
+		c.rotation = ro.rotation
 	}
 	for _, l := range cfg.logoutURLs {
 		c := s.clients[l.clientID]

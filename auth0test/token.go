@@ -64,6 +64,8 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		resp, e = s.grantAuthorizationCode(r, c, p)
 	case GrantPassword, GrantPasswordRealm:
 		resp, e = s.grantPassword(r, c, p, gt == GrantPasswordRealm)
+	case GrantRefreshToken:
+		resp, e = s.grantRefreshToken(r, c, p)
 	default:
 		resp, e = s.grantMFA(r, c, p, gt)
 	}

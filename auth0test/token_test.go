@@ -37,13 +37,16 @@ func TestPasswordGrants(t *testing.T) {
 			t.Fatalf("%d %s", r.status, r.body)
 		}
 		m := r.json(t)
-		if m["expires_in"] != float64(600) || m["scope"] != mfaScope {
+		// offline_access is granted with a refresh token, as the docs' password-grant advice
+		// for the /mfa/ audience implies ("use a refresh token to refresh it later"); the
+		// unknown scope is dropped.
+		if rt, _ := m["refresh_token"].(string); m["expires_in"] != float64(600) || m["scope"] != mfaScope+" offline_access" || rt == "" {
 			t.Fatalf("%v", m)
 		}
 		at := h.claims(base, m["access_token"].(string))
 		aud, _ := at["aud"].([]any)
 		if len(aud) != 2 || aud[0] != h.s.MFAAudience() || aud[1] != h.s.Issuer()+"userinfo" ||
-			at["exp"].(float64)-at["iat"].(float64) != 600 || at["scope"] != mfaScope || at["sub"] != bobID {
+			at["exp"].(float64)-at["iat"].(float64) != 600 || at["scope"] != mfaScope+" offline_access" || at["sub"] != bobID {
 			t.Fatalf("claims %v", at)
 		}
 	})

@@ -57,10 +57,9 @@ func (s *Server) knownAudience(aud string) bool {
 }
 
 // grantedScope keeps the requested scopes the audience defines plus the
-// OpenID Connect ones, in request order, without duplicates.
-// offline_access is dropped: the emulator issues no refresh tokens.
+// OpenID Connect ones and offline_access, in request order, without duplicates.
 func (s *Server) grantedScope(aud, requested string) string {
-	allowed := slices.Clone(oidcScopes)
+	allowed := append(slices.Clone(oidcScopes), ScopeOfflineAccess)
 	switch {
 	case s.isMFAAudience(aud):
 		allowed = append(allowed, mfaScopes()...)
@@ -90,6 +89,8 @@ type tokenRequest struct {
 	nonce    string
 	authTime time.Time
 	mfa      bool // a second factor was used: the ID token carries amr and acr
+	// refreshing: the tokens of a refresh_token exchange, which issues no new family
+	refreshing bool
 }
 
 // tokenResponse is the JSON of a successful /oauth/token answer.
@@ -100,6 +101,7 @@ type tokenResponse struct {
 	ExpiresIn    int64  `json:"expires_in"`
 	TokenType    string `json:"token_type"`
 	RecoveryCode string `json:"recovery_code,omitempty"`
+	RefreshToken string `json:"refresh_token,omitempty"`
 }
 
 func (s *Server) accessTokenTTL(aud string) time.Duration {
@@ -173,6 +175,9 @@ func (s *Server) tokenSet(tr tokenRequest) (*tokenResponse, error) {
 		if resp.IDToken, err = s.mintIDToken(tr); err != nil {
 			return nil, err
 		}
+	}
+	if !tr.refreshing {
+		s.issueRefreshToken(resp, tr, "", time.Time{})
 	}
 	return resp, nil
 }

@@ -53,6 +53,8 @@ type Handler struct {
 	mux      *http.ServeMux
 	csp      string
 
+	// enrollPaths are the paths that start each factor's setup, {base}/enroll/{factor}.
+	enrollPaths map[enroll.Factor]string
 	// pageSize is the largest page rendered so far (up to maxPageHint): each page's buffer
 	// starts that big instead of growing by doubling as it is written.
 	pageSize atomic.Int64
@@ -200,6 +202,10 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 		h.classes = *o.classes
 	}
 	h.classes = h.classes.Prepared() // every page's class attributes, built once
+	h.enrollPaths = make(map[enroll.Factor]string, len(enroll.Specs()))
+	for _, s := range enroll.Specs() {
+		h.enrollPaths[s.Factor] = h.path("/enroll/" + string(s.Factor))
+	}
 	csp := o.csp
 	if csp == DefaultContentSecurityPolicy {
 		// Browsers apply form-action to the redirects that follow a form POST: a POST that needs a

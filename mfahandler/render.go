@@ -103,7 +103,8 @@ func (h *Handler) viewGroup(r *http.Request, g enroll.Method, removable bool) vi
 }
 
 func (h *Handler) renderList(w http.ResponseWriter, r *request, inv *enroll.Inventory, fl flashRecord) error {
-	page := views.ListPage{Meta: h.meta(r.Request, "", nil), Flash: toFlash(fl)}
+	page := views.ListPage{Meta: h.meta(r.Request, "", nil), Flash: toFlash(fl),
+		Groups: make([]views.FactorGroup, 0, len(inv.Methods)), Add: make([]views.EnrollChoice, 0, len(enroll.Specs()))}
 	for _, g := range inv.Methods {
 		page.Groups = append(page.Groups, h.viewGroup(r.Request, g, true))
 	}
@@ -113,10 +114,12 @@ func (h *Handler) renderList(w http.ResponseWriter, r *request, inv *enroll.Inve
 			continue
 		}
 		c := views.EnrollChoice{Kind: views.Kind(s.Factor)}
+		start := h.enrollPaths[s.Factor] // {base}/enroll/{factor}
 		if s.Destination == enroll.NoDestination {
-			c.Start = views.Action{Form: h.formPtr(r.Request, "/enroll/"+string(s.Factor))}
+			f := views.Form{Action: safeURL(start), Method: "post", Fields: h.hiddenFields(r.Request)}
+			c.Start = views.Action{Form: &f}
 		} else {
-			c.Start = views.Action{Href: safeURL(h.path("/enroll/" + string(s.Factor)))}
+			c.Start = views.Action{Href: safeURL(start)}
 		}
 		page.Add = append(page.Add, c)
 	}

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"context"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -29,6 +30,10 @@ type classAttrs struct {
 	input, inputInvalid, codeInput, codeInputInvalid          templ.Attributer
 	flashSuccess, flashError, flashInfo, flashWarning         templ.Attributer
 	icons                                                     map[string]templ.Attributer
+	// svgs is each icon of iconNames rendered once: the icons carry no data, so a page
+	// writes the prepared markup instead of running the icon component (a component call,
+	// an element buffer and the class attribute each time).
+	svgs map[string]templ.Component
 }
 
 // iconNames are the icons the icon component draws; each gets its class attribute built once.
@@ -119,7 +124,22 @@ func buildClassAttrs(c Classes) *classAttrs {
 	for _, name := range iconNames {
 		k.icons[name] = a("mfa-icon", c.Icon, "mfa-icon-"+name)
 	}
+	k.svgs = make(map[string]templ.Component, len(iconNames))
+	for _, name := range iconNames {
+		var b strings.Builder
+		if err := icon(k, name).Render(context.Background(), &b); err == nil {
+			k.svgs[name] = templ.Raw(b.String()) // selfmfa's own markup, escaped as it was rendered
+		}
+	}
 	return k
+}
+
+// svg is the named icon: the prepared markup, or the icon component for a name without it.
+func (k *classAttrs) svg(name string) templ.Component {
+	if c, ok := k.svgs[name]; ok {
+		return c
+	}
+	return icon(k, name)
 }
 
 // classList joins the non-empty names with single spaces, each once, in order, as templ's

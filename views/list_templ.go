@@ -149,7 +149,7 @@ func listBody(p ListPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = icon(k, "shield").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = k.svg("shield").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -445,7 +445,7 @@ func listBody(p ListPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if p.Recovery.SetUp {
-				templ_7745c5c3_Err = icon(k, "check").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = k.svg("check").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -454,7 +454,7 @@ func listBody(p ListPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = icon(k, recoveryIcon(len(p.Groups) > 0)).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = k.svg(recoveryIcon(len(p.Groups) > 0)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -648,7 +648,7 @@ func listBody(p ListPage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = icon(k, kindIconName([]Kind{ch.Kind})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = k.svg(kindIconName([]Kind{ch.Kind})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

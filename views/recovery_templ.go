@@ -302,7 +302,7 @@ func recoveryBody(p RecoveryCodePage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = icon(k, "download").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = k.svg("download").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -340,7 +340,7 @@ func recoveryBody(p RecoveryCodePage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = icon(k, "print").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = k.svg("print").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -543,7 +543,7 @@ func recoveryBody(p RecoveryCodePage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = icon(k, "info").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = k.svg("info").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

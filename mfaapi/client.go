@@ -225,7 +225,6 @@ func (c *Client) send(ctx context.Context, r request) (*response, error) {
 	u.Path = r.path
 	u.RawPath = r.rawPath
 	opPath := u.EscapedPath()
-	wrap := func(err error) error { return fmt.Errorf("mfaapi: %s %s: %w", r.method, opPath, err) }
 
 	call := wire.Call{Method: r.method, URL: &u, Bearer: r.bearer, UserAgent: userAgent}
 	switch {
@@ -234,28 +233,33 @@ func (c *Client) send(ctx context.Context, r request) (*response, error) {
 	case r.json != nil:
 		b, err := json.Marshal(r.json)
 		if err != nil {
-			return nil, wrap(err)
+			return nil, wrapErr(r.method, opPath, err)
 		}
 		call.Body, call.ContentType = b, "application/json"
 	}
 	now := c.now()
 	resp, err := wire.Send(ctx, c.hc, call, c.maxBytes)
 	if err != nil {
-		return nil, wrap(err)
+		return nil, wrapErr(r.method, opPath, err)
 	}
 	ok := resp.Status >= 200 && resp.Status < 300
 	// A read error on a non-2xx answer is ignored: the partial body still gives an *Error
 	// with the status, and parseError copes with any truncation.
 	if resp.ReadErr != nil && !resp.TooLarge && ok {
-		return nil, wrap(fmt.Errorf("reading the response: %w", resp.ReadErr))
+		return nil, wrapErr(r.method, opPath, fmt.Errorf("reading the response: %w", resp.ReadErr))
 	}
 	if !ok {
 		return nil, parseError(r.method, opPath, resp.Status, resp.Header, resp.Body, resp.TooLarge, now)
 	}
 	if resp.TooLarge {
-		return nil, wrap(fmt.Errorf("%w (limit %d bytes)", ErrResponseTooLarge, c.maxBytes))
+		return nil, wrapErr(r.method, opPath, fmt.Errorf("%w (limit %d bytes)", ErrResponseTooLarge, c.maxBytes))
 	}
 	return &response{status: resp.Status, header: resp.Header, body: resp.Body}, nil
+}
+
+// wrapErr names the call an error came from: "mfaapi: GET /mfa/authenticators: …".
+func wrapErr(method, path string, err error) error {
+	return fmt.Errorf("mfaapi: %s %s: %w", method, path, err)
 }
 
 // decode checks a 2xx answer's Content-Type loosely (JSON, or none) and decodes its body

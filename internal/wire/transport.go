@@ -75,10 +75,12 @@ func Send(ctx context.Context, hc *http.Client, c Call, maxBytes int64) (*Respon
 	if c.Body != nil {
 		body = bytes.NewReader(c.Body)
 	}
-	req, err := http.NewRequestWithContext(ctx, c.Method, c.URL.String(), body)
-	if err != nil {
+	// The URL is set as built, not printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, c.Method, "", body)
+	if err != nil || c.URL == nil {
 		return nil, errors.New("cannot build the request")
 	}
+	req.URL, req.Host = c.URL, c.URL.Host
 	req.Header.Set("Accept", "application/json")
 	if c.UserAgent != "" {
 		req.Header.Set("User-Agent", c.UserAgent)
@@ -101,10 +103,22 @@ func Send(ctx context.Context, hc *http.Client, c Call, maxBytes int64) (*Respon
 		return nil, err
 	}
 	defer resp.Body.Close()
-	data, readErr := io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
+	data, readErr := readBody(resp, maxBytes)
 	tooLarge := int64(len(data)) > maxBytes
 	if tooLarge {
 		data = data[:maxBytes]
 	}
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data, TooLarge: tooLarge, ReadErr: readErr}, nil
+}
+
+// readBody reads at most maxBytes+1 bytes of the body (one more tells that it was longer),
+// into a buffer of the announced length when there is one instead of growing as it reads.
+func readBody(resp *http.Response, maxBytes int64) ([]byte, error) {
+	limited := io.LimitReader(resp.Body, maxBytes+1)
+	if n := resp.ContentLength; n > 0 && n <= maxBytes {
+		buf := bytes.NewBuffer(make([]byte, 0, n+1)) // +1: the read that finds the end
+		_, err := buf.ReadFrom(limited)
+		return buf.Bytes(), err
+	}
+	return io.ReadAll(limited)
 }

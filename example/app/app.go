@@ -197,7 +197,7 @@ func (inst *Instance) wire(ctx context.Context, cfg Config, ln net.Listener) (ht
 	}
 	// The host's login asks for selfmfa's audience and scopes and hands the token over.
 	h.mfa = inst.Handler
-	h.oauth.Scopes = append(inst.Handler.StepUpScopes(), "profile", "email")
+	h.oauth.Scopes = append(inst.Handler.StepUpScopes(), "profile") // StepUpScopes has email
 	return h.routes(inst.Handler, inst.Handler.Pattern(), cop), nil
 }
 

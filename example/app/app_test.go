@@ -42,7 +42,7 @@ func TestSignInThroughTheTenant(t *testing.T) {
 		t.Fatalf("GET /login: %d to %s, want the tenant's /authorize", login.status, authz)
 	}
 	for k, want := range map[string]string{
-		"scope": "openid enroll read:authenticators remove:authenticators profile email", "audience": inst.Tenant.MFAAudience(),
+		"scope": "openid email enroll read:authenticators remove:authenticators profile", "audience": inst.Tenant.MFAAudience(),
 		"code_challenge_method": "S256", "response_type": "code",
 		"redirect_uri": inst.URL + "/callback", "client_id": inst.Tenant.ClientID(),
 	} {

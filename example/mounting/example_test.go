@@ -56,7 +56,7 @@ func Example_serveMux() {
 	// Output:
 	// GET /account/mfa/: 303 to /authorize
 	// audience is the canonical MFA audience: true
-	// scope: openid enroll read:authenticators remove:authenticators
+	// scope: openid email enroll read:authenticators remove:authenticators
 	// stylesheet under the base path: 200
 }
 
@@ -102,7 +102,7 @@ func Example_chi() {
 	// Output:
 	// GET /account/mfa/: 303 to /authorize
 	// audience is the canonical MFA audience: true
-	// scope: openid enroll read:authenticators remove:authenticators
+	// scope: openid email enroll read:authenticators remove:authenticators
 	// stylesheet under the base path: 200
 }
 

@@ -165,11 +165,15 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		fail(ErrCodeAccessDenied, "Service not found: "+aud)
 		return
 	}
+	if why := s.audienceRefused(c.id, aud); why != "" {
+		fail(ErrCodeAccessDenied, why)
+		return
+	}
 	now := s.clock.Now()
 	tx := &authTx{
 		id: s.randomToken(), issuer: issuerFor(r),
 		clientID: c.id, redirectURI: redirectURI, state: state, nonce: q.Get("nonce"),
-		scope: s.grantedScope(aud, q.Get("scope")), audience: aud, codeChallenge: cc,
+		scope: s.grantedScope(c.id, aud, q.Get("scope")), audience: aud, codeChallenge: cc,
 		maxAge: maxAge, promptLogin: slices.Contains(prompts, "login"), created: now,
 	}
 	sess := s.session(r)

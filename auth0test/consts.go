@@ -286,4 +286,14 @@ const (
 	// descTransactionExpired: community 122553 (reference §6 #12).
 	descTransactionExpired = "The transaction has expired"
 	descServerError        = "Internal server error."
+	// descNoClientGrant: [UNK] in the reference: chosen because it is the sentence Auth0
+	// gives a client without a grant for an API (client credentials), naming the fix.
+	descNoClientGrant = "Client \"%s\" is not authorized to access \"%s\". You need to create a \"client-grant\" associated to this API."
+	// descMeInsufficientScope: SDK mocks (reference §5.5 [MOCK]) say "Token lacks required
+	// scope."; the scope is named after it, as the MFA API's answer names it.
+	descMeInsufficientScope = "Token lacks required scope: %s."
+	// descMeInvalidToken: SDK mocks (reference §5.5 [MOCK], A0E-401-0003).
+	descMeInvalidToken = "Invalid Token"
+	// descMeRateLimited: [UNK] in the reference: chosen because it says which limit.
+	descMeRateLimited = "Too many requests for this user. Try again after the time in Retry-After."
 )

@@ -101,9 +101,20 @@
 // RefreshTokenIdleLifetime. Whether Auth0 issues refresh tokens for the
 // /mfa/ audience in the code flow is unknown: mfaAudienceIssuesRefreshTokens.
 //
+// # The My Account API
+//
+// /me/v1 (authentication methods and factors) serves the same authenticators as
+// the MFA API, seen as methods: an sms and voice pair is one phone method with a
+// preferred channel, a push is one push-notification method, and a method can be
+// named (PATCH). A token is for the host whose audience it carries,
+// MeAudience() or CustomMeAudience(), with the five *:me:* scopes, which a
+// client gets only with WithMyAccountGrant. Answers are RFC 7807 problems;
+// per-user limits follow WithMyAccountPlan (PlanFree by default: 2 reads and 2
+// writes a minute). Passkeys, passwords, the "Default Policy" and the
+// tenant-level per-second limits are not emulated yet.
+//
 // # Not emulated
 //
 // Private-key JWT client authentication, implicit and hybrid flows,
-// response_mode=form_post, the Management API, the My Account API,
-// WebAuthn and Duo.
+// response_mode=form_post, the Management API, WebAuthn and Duo.
 package auth0test

@@ -32,6 +32,8 @@ type config struct {
 	freshKey       bool
 	tls            bool
 	rotations      []rotationOption
+	meGrants       []grantOverride
+	mePlan         MyAccountPlan
 	rateLimit      int
 	rateWindow     time.Duration
 	rateSet        bool
@@ -146,6 +148,19 @@ func WithRateLimit(limit int, window time.Duration) Option {
 // localhost, is signed by a CA of the test process: Client trusts it; CertPool and CACertPEM
 // give it to other clients.
 func WithTLS() Option { return func(c *config) { c.tls = true } }
+
+// WithMyAccountGrant gives a client the grant the My Account API requires for user flows
+// (Dashboard: the application's API Access tab, Auth0 My Account API, User-delegated Access),
+// with these scopes (none: all five). clientID "" names the server's first client (the one
+// ClientID returns). Without a grant, a login that asks for the My Account audience is
+// refused, as Auth0's require_client_grant policy refuses it.
+func WithMyAccountGrant(clientID string, scopes ...string) Option {
+	return func(c *config) { c.meGrants = append(c.meGrants, grantOverride{clientID, scopes}) }
+}
+
+// WithMyAccountPlan sets the plan whose per-user My Account limits apply (default PlanFree:
+// 2 reads and 2 writes a minute per user; PlanUnlimited lifts them for a test).
+func WithMyAccountPlan(p MyAccountPlan) Option { return func(c *config) { c.mePlan = p } }
 
 type rotationOption struct {
 	clientID string

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,6 +61,8 @@ type Server struct {
 	mfaMeta         map[string]mfaTokenMeta
 	bucket          *bucket
 	refresh         refreshStore
+	mePlan          MyAccountPlan
+	meBuckets       map[string]*bucket // per user and kind of My Account request
 }
 
 type client struct {
@@ -69,6 +72,7 @@ type client struct {
 	logoutSet    bool
 	grants       map[string]bool
 	rotation     rotation
+	meGrant      []string // the client grant for the My Account API (nil: none)
 }
 
 func (c *client) public() bool { return c.secret == "" }
@@ -103,6 +107,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		closing:    make(chan struct{}),
 		serveErr:   make(chan error, 1),
 		clients:    map[string]*client{},
+		mePlan:     cfg.mePlan,
 		apis:       map[string][]string{},
 		txs:        map[string]*authTx{},
 		codes:      map[string]*authCode{},
@@ -234,6 +239,24 @@ func (s *Server) setupClients(cfg *config) error {
 		c.grants = map[string]bool{}
 		for _, v := range g.values {
 			c.grants[v] = true
+		}
+	}
+	for _, g := range cfg.meGrants {
+		if g.clientID == "" {
+			g.clientID = s.firstID
+		}
+		c := s.clients[g.clientID]
+		if c == nil {
+			return fmt.Errorf("auth0test: WithMyAccountGrant: unknown client %q", g.clientID)
+		}
+		for _, sc := range g.values {
+			if !slices.Contains(meScopes(), sc) {
+				return fmt.Errorf("auth0test: WithMyAccountGrant: %q is not a My Account scope", sc)
+			}
+		}
+		c.meGrant = g.values
+		if len(c.meGrant) == 0 {
+			c.meGrant = meScopes()
 		}
 	}
 	for _, ro := range cfg.rotations {

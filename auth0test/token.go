@@ -155,12 +155,15 @@ func (s *Server) grantPassword(r *http.Request, c *client, p url.Values, realm b
 	if !s.knownAudience(aud) {
 		return nil, newAPIError(http.StatusForbidden, ErrCodeAccessDenied, fmt.Sprintf(descServiceNotFound, aud))
 	}
+	if why := s.audienceRefused(c.id, aud); why != "" {
+		return nil, newAPIError(http.StatusForbidden, ErrCodeAccessDenied, why)
+	}
 	tu, ok := s.tenant.CheckPassword(username, password)
 	if !ok {
 		return nil, newAPIError(http.StatusForbidden, ErrCodeInvalidGrant, descWrongPassword)
 	}
 	u := userFromTenant(tu)
-	scope := s.grantedScope(aud, p.Get("scope"))
+	scope := s.grantedScope(c.id, aud, p.Get("scope"))
 	now := s.clock.Now()
 	if need := s.mfaNeeded(u.ID, aud, false); need != mfaNone {
 		tok := s.tenant.IssueMFAToken(u.ID, c.id)

@@ -45,9 +45,20 @@ func mfaScopes() []string {
 	return []string{ScopeEnroll, ScopeReadAuthenticators, ScopeRemoveAuthenticators}
 }
 
+// audienceRefused names why clientID may not get tokens for aud ("" when it may): the My
+// Account API requires a client grant.
+func (s *Server) audienceRefused(clientID, aud string) string {
+	if s.isMeAudience(aud) {
+		if _, ok := s.meGrant(clientID); !ok {
+			return fmt.Sprintf(descNoClientGrant, clientID, aud)
+		}
+	}
+	return ""
+}
+
 // knownAudience reports whether aud names an API of the tenant.
 func (s *Server) knownAudience(aud string) bool {
-	if aud == "" || s.isMFAAudience(aud) || s.isUserinfoAudience(aud) {
+	if aud == "" || s.isMFAAudience(aud) || s.isUserinfoAudience(aud) || s.isMeAudience(aud) {
 		return true
 	}
 	s.mu.Lock()
@@ -58,11 +69,15 @@ func (s *Server) knownAudience(aud string) bool {
 
 // grantedScope keeps the requested scopes the audience defines plus the
 // OpenID Connect ones and offline_access, in request order, without duplicates.
-func (s *Server) grantedScope(aud, requested string) string {
+func (s *Server) grantedScope(clientID, aud, requested string) string {
 	allowed := append(slices.Clone(oidcScopes), ScopeOfflineAccess)
 	switch {
 	case s.isMFAAudience(aud):
 		allowed = append(allowed, mfaScopes()...)
+	case s.isMeAudience(aud):
+		// The intersection with the client grant (reference §5.1).
+		grant, _ := s.meGrant(clientID)
+		allowed = append(allowed, grant...)
 	case aud != "":
 		s.mu.Lock()
 		allowed = append(allowed, s.apis[aud]...)
@@ -188,7 +203,8 @@ type TokenOptions struct {
 	ClientID string
 	// Audience defaults to MFAAudience().
 	Audience string
-	// Scope defaults to the three MFA API scopes for an MFA audience.
+	// Scope defaults to the three MFA API scopes for an MFA audience, the five *:me:* scopes for
+	// the My Account audience.
 	Scope string
 	// ViaCustomDomain sets iss to CustomIssuer() instead of Issuer().
 	ViaCustomDomain bool
@@ -213,6 +229,9 @@ func (s *Server) IssueAccessToken(sub string, opts TokenOptions) (string, error)
 	}
 	if opts.Scope == "" && s.isMFAAudience(opts.Audience) {
 		opts.Scope = strings.Join(mfaScopes(), " ")
+	}
+	if opts.Scope == "" && s.isMeAudience(opts.Audience) {
+		opts.Scope = strings.Join(meScopes(), " ")
 	}
 	iss := s.Issuer()
 	if opts.ViaCustomDomain {

@@ -284,3 +284,27 @@ func TestTLSFlag(t *testing.T) {
 		t.Fatalf("discovery over https: %v %v", disc["issuer"], err)
 	}
 }
+
+// TestMyAccountThroughTheEmulator: the demo client has the My Account grant, and a token from
+// the control interface lists methods at /me/v1.
+func TestMyAccountThroughTheEmulator(t *testing.T) {
+	t.Parallel()
+	e := startEmu(t, "-my-account-plan", "unlimited")
+	if e.MeAudience != "https://"+e.Domain+"/me/" {
+		t.Fatalf("me_audience %q", e.MeAudience)
+	}
+	var tok map[string]string
+	e.call("POST", "/users/auth0|demo-alice/access-token", `{"audience":"`+e.MeAudience+`"}`, &tok)
+	req, _ := http.NewRequest("GET", e.Issuer+"me/v1/authentication-methods", nil)
+	req.Header.Set("Authorization", "Bearer "+tok["access_token"])
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body map[string][]any
+	err = json.NewDecoder(res.Body).Decode(&body)
+	res.Body.Close()
+	if err != nil || res.StatusCode != http.StatusOK || body["authentication_methods"] == nil {
+		t.Fatalf("GET /me/v1/authentication-methods: %d %v %v", res.StatusCode, body, err)
+	}
+}

@@ -30,6 +30,7 @@
 //	-log-requests        log one line per request to stderr
 //	-rate-limit N        requests per minute before 429 (default 300, Auth0's Free plan; 0: none)
 //	-control-addr ADDR   listen address of the JSON control interface (default 127.0.0.1:0; off)
+//	-my-account-plan P   per-user My Account API limits: free (default), essentials, enterprise, unlimited
 //	-tls                 serve https; the startup line's ca_cert_pem is the CA to trust
 //	-help                the flags and the control interface's endpoints
 //

@@ -37,6 +37,7 @@ type options struct {
 	allowNonLoopback, recoveryCodes, devPages, logRequests    bool
 	tls                                                       bool
 	rateLimit                                                 int
+	myAccountPlan                                             string
 }
 
 // errHelp is returned after -help printed the usage: the command then exits 0.
@@ -90,6 +91,7 @@ func parseFlags(args []string, stdout io.Writer) (*options, error) {
 	fs.BoolVar(&o.devPages, "dev-pages", true, "serve /_dev/inbox and /_dev/guardian")
 	fs.BoolVar(&o.logRequests, "log-requests", false, "log one line per request to stderr (never query strings, bodies or tokens)")
 	fs.BoolVar(&o.tls, "tls", false, "serve https with a certificate of a test CA (its PEM is ca_cert_pem in the startup line)")
+	fs.StringVar(&o.myAccountPlan, "my-account-plan", string(auth0test.PlanFree), "the plan whose per-user My Account API limits apply: free, essentials, enterprise, unlimited")
 	fs.StringVar(&o.controlAddr, "control-addr", "127.0.0.1:0", `listen address of the JSON control interface ("off": none)`)
 	fs.IntVar(&o.rateLimit, "rate-limit", auth0test.RateLimit, "requests per minute the whole tenant answers before 429, as on Auth0's Free plan (0: no limit)")
 	if err := fs.Parse(args); err != nil {
@@ -101,6 +103,11 @@ func parseFlags(args []string, stdout io.Writer) (*options, error) {
 			return nil, errHelp
 		}
 		return nil, fmt.Errorf("auth0emu: %w (auth0emu -help lists the flags)", err)
+	}
+	switch auth0test.MyAccountPlan(o.myAccountPlan) {
+	case auth0test.PlanFree, auth0test.PlanEssentials, auth0test.PlanEnterprise, auth0test.PlanUnlimited:
+	default:
+		return nil, fmt.Errorf("auth0emu: -my-account-plan %q: want free, essentials, enterprise or unlimited", o.myAccountPlan)
 	}
 	if o.rateLimit < 0 {
 		return nil, fmt.Errorf("auth0emu: -rate-limit %d: want 0 (no limit) or more", o.rateLimit)
@@ -164,6 +171,8 @@ type startup struct {
 	LogoutURLs        []string   `json:"logout_urls"`
 	MFAAudience       string     `json:"mfa_audience"`
 	CustomMFAAudience string     `json:"custom_mfa_audience"`
+	MeAudience        string     `json:"me_audience"`
+	CustomMeAudience  string     `json:"custom_me_audience"`
 	DevInbox          string     `json:"dev_inbox,omitempty"`
 	DevGuardian       string     `json:"dev_guardian,omitempty"`
 	Policy            string     `json:"policy"`
@@ -214,6 +223,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		auth0test.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))),
 		auth0test.WithRequestLog(o.logRequests),
 		auth0test.WithRateLimit(o.rateLimit, time.Minute),
+		auth0test.WithMyAccountGrant(o.clientID), // the demo client may use the My Account API
+		auth0test.WithMyAccountPlan(auth0test.MyAccountPlan(o.myAccountPlan)),
 	}
 	if o.tls {
 		opts = append(opts, auth0test.WithTLS())
@@ -230,6 +241,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ClientID: s.ClientID(), ClientSecret: s.ClientSecret(),
 		RedirectURIs: append([]string{}, o.callbacks...), LogoutURLs: append([]string{}, o.logoutURLs...),
 		MFAAudience: s.MFAAudience(), CustomMFAAudience: s.CustomMFAAudience(),
+		MeAudience: s.MeAudience(), CustomMeAudience: s.CustomMeAudience(),
 		Policy: string(settings.Policy), RecoveryCodes: settings.RecoveryCodes, Factors: []string{},
 		CACertPEM: string(s.CACertPEM()),
 	}

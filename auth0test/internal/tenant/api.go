@@ -171,4 +171,6 @@ type Tenant struct {
 	pushes    map[string]*pushRecord // by PushRequest.ID
 	pushOrder []string
 	outbox    []Message
+	// meSessions are the auth_sessions of My Account enrollments.
+	meSessions map[[32]byte]*meSession
 }

@@ -93,7 +93,10 @@ func (cfg *Config) validate(o *options) error {
 	if err := validDomain("Domain", cfg.Domain); err != nil {
 		errs = append(errs, err)
 	}
-	if cfg.TenantDomain == "" && cfg.Domain != "" {
+	if cfg.TenantDomain == "" && cfg.Domain != "" && o.myAccount {
+		// The My Account API takes the custom domain as its audience: one host throughout.
+		cfg.TenantDomain = cfg.Domain
+	} else if cfg.TenantDomain == "" && cfg.Domain != "" {
 		if isAuth0Domain(cfg.Domain) {
 			cfg.TenantDomain = cfg.Domain
 		} else {
@@ -102,7 +105,7 @@ func (cfg *Config) validate(o *options) error {
 	} else if cfg.TenantDomain != "" {
 		if err := validDomain("TenantDomain", cfg.TenantDomain); err != nil {
 			errs = append(errs, err)
-		} else if !isAuth0Domain(cfg.TenantDomain) && !(o.loopbackTenant() && isLoopbackHost(cfg.TenantDomain)) {
+		} else if !o.myAccount && !isAuth0Domain(cfg.TenantDomain) && !(o.loopbackTenant() && isLoopbackHost(cfg.TenantDomain)) {
 			errs = append(errs, fmt.Errorf("mfahandler: Config.TenantDomain %q is not a canonical *.auth0.com domain; "+
 				"the MFA API audience must be built from the tenant's own domain, not a custom one", cfg.TenantDomain))
 		}

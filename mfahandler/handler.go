@@ -19,7 +19,9 @@ import (
 	"github.com/selfmfa/selfmfa/limiter"
 	"github.com/selfmfa/selfmfa/mfaapi"
 	"github.com/selfmfa/selfmfa/mfahandler/internal/enroll"
+	"github.com/selfmfa/selfmfa/mfahandler/internal/mebackend"
 	"github.com/selfmfa/selfmfa/mfahandler/internal/mfabackend"
+	"github.com/selfmfa/selfmfa/myaccount"
 	"github.com/selfmfa/selfmfa/session"
 	"github.com/selfmfa/selfmfa/views"
 )
@@ -161,8 +163,25 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mfahandler: %w", err)
 	}
+	circuitOpen := func(err error) bool { return errors.Is(err, errCircuitOpen) }
+	var backend enroll.Backend = mfabackend.New(api, circuitOpen)
+	scopes := []string{"openid", "email", "enroll", "read:authenticators", "remove:authenticators"}
+	if o.myAccount {
+		// One host throughout: the audience, the token and the calls name Domain.
+		h.audience = "https://" + cfg.Domain + "/me/"
+		meOpts := []myaccount.Option{myaccount.WithHTTPClient(o.httpClient), myaccount.WithClock(o.now)}
+		if o.insecureLoopback {
+			meOpts = append(meOpts, myaccount.WithInsecureBaseURL(base))
+		}
+		me, err := myaccount.New(cfg.Domain, meOpts...)
+		if err != nil {
+			return nil, fmt.Errorf("mfahandler: %w", err)
+		}
+		backend = mebackend.New(me, mebackend.Plan(o.myAccountPlan), circuitOpen)
+		scopes = append([]string{"openid", "email"}, strings.Fields(myaccount.AllScopes)...)
+	}
 	h.svc = &enroll.Service{
-		Backend: mfabackend.New(api, func(err error) bool { return errors.Is(err, errCircuitOpen) }),
+		Backend: backend,
 		Ledger:  ledger,
 		Limits: enroll.Limits{CodesPerEnrollment: o.limits.CodesPerEnrollment, Codes: o.limits.Codes,
 			Sends: o.limits.Sends, SendsDaily: o.limits.SendsDaily, DestinationSends: o.limits.DestinationSends,
@@ -182,9 +201,9 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 			TokenURL:  base + "/oauth/token",
 			AuthStyle: oauth2.AuthStyleInParams,
 		},
-		// email: the account's verified email, to tell it from an email method (Auth0 lists it
-		// and does not delete it).
-		Scopes: []string{"openid", "email", "enroll", "read:authenticators", "remove:authenticators"},
+		// email: the account's verified email, to tell it from an email method (the MFA API
+		// lists it and does not delete it).
+		Scopes: scopes,
 	}
 	// Auth0's endpoints are fixed, so no discovery request is needed: New works offline and a
 	// slow tenant never delays the host's start. Keys are fetched on first use.

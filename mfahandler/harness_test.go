@@ -99,6 +99,9 @@ type envConfig struct {
 	// signOutOthers wires WithSignOutOtherSessions to session.SignOutOtherSCS on the host's
 	// session manager.
 	signOutOthers bool
+	// myAccount runs the handler on the My Account API (WithMyAccountAPI), the emulator with
+	// the client grant it needs and without per-user limits (tests read often).
+	myAccount bool
 	// tls serves the tenant over https (auth0test.WithTLS) and configures the handler as in
 	// production but for WithLoopbackTenant: no WithInsecureLoopbackHTTP.
 	tls bool
@@ -117,6 +120,9 @@ func newEnv(t *testing.T, cfg envConfig) *env {
 	}, cfg.emuOpts...)
 	if cfg.tls {
 		emuOpts = append(emuOpts, auth0test.WithTLS())
+	}
+	if cfg.myAccount {
+		emuOpts = append(emuOpts, auth0test.WithMyAccountGrant(""), auth0test.WithMyAccountPlan(auth0test.PlanUnlimited))
 	}
 	emu := auth0test.RunT(t, emuOpts...)
 
@@ -173,6 +179,9 @@ func newEnv(t *testing.T, cfg envConfig) *env {
 			e.mu.Unlock()
 		}),
 	}, cfg.opts...)
+	if cfg.myAccount {
+		opts = append([]mfahandler.Option{mfahandler.WithMyAccountAPI(mfahandler.PlanEnterprise)}, opts...)
+	}
 	if cfg.tls {
 		opts = append([]mfahandler.Option{mfahandler.WithLoopbackTenant()}, opts...)
 	} else {

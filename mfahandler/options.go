@@ -101,6 +101,8 @@ type options struct {
 	noCOP            bool
 	insecureLoopback bool
 	loopbackHTTPS    bool
+	myAccount        bool
+	myAccountPlan    MyAccountPlan
 	keyPrefix        string
 	noSessionRenewal bool
 	signOutOthers    func(r *http.Request, sub string) (int, error)
@@ -190,6 +192,29 @@ func WithUnauthenticated(h http.Handler) Option { return func(o *options) { o.un
 // E.164 form or an error whose text is shown to the user.
 func WithPhoneValidator(fn func(raw string) (e164 string, err error)) Option {
 	return func(o *options) { o.phoneValidator = fn }
+}
+
+// MyAccountPlan is the tenant's Auth0 plan, which sets the My Account API's per-user limits
+// (Free: 2 reads and 2 writes a minute per user; Essentials and Professional 5; Enterprise 5).
+type MyAccountPlan int
+
+// Plans.
+const (
+	PlanFree MyAccountPlan = iota
+	PlanEssentials
+	PlanEnterprise
+)
+
+// WithMyAccountAPI uses Auth0's My Account API instead of the MFA API: methods have names and
+// dates, a phone is one method with a preferred channel, and the custom domain works as Domain
+// without TenantDomain (one host throughout). The step-up asks for the audience
+// https://{Domain}/me/ and the five *:me:* scopes, which the application needs a client grant
+// for; because that audience does not make Auth0 challenge, the step-up's ID token must say it
+// did (amr "mfa") for a user who has a method, or the page names the fix: the My Account
+// API's Default Policy or an Action that requires MFA. plan sets the per-user write budget the
+// handler keeps, so that no write is sent that Auth0 would refuse.
+func WithMyAccountAPI(plan MyAccountPlan) Option {
+	return func(o *options) { o.myAccount, o.myAccountPlan = true, plan }
 }
 
 // WithLimits replaces DefaultLimits.

@@ -84,6 +84,12 @@ func (h *Handler) viewGroup(r *http.Request, g enroll.Method, removable bool) vi
 	if g.Group == "phone" {
 		vg.Name = phone.Readable(g.Name) // Auth0's "XXXXXXXX0123" as people write it: "•••• 0123"
 	}
+	switch {
+	case g.Label != "" && vg.Name != "":
+		vg.Name = g.Label + " (" + vg.Name + ")" // the user's own name for it (My Account API)
+	case g.Label != "":
+		vg.Name = g.Label
+	}
 	if g.MaybeCompanion {
 		vg.RemoveNote = h.t(r, mMaybeCompanion)
 	}

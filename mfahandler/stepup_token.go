@@ -35,10 +35,11 @@ func (h *Handler) acceptToken(w http.ResponseWriter, r *request, tok *oauth2.Tok
 		return h.loginFailure(r.Request, tSignInFailed, mLoginUnverified, err)
 	}
 	var claims struct {
-		Nonce         string `json:"nonce"`
-		AuthTime      *int64 `json:"auth_time"`
-		Email         string `json:"email"`
-		EmailVerified bool   `json:"email_verified"`
+		Nonce         string   `json:"nonce"`
+		AuthTime      *int64   `json:"auth_time"`
+		Email         string   `json:"email"`
+		EmailVerified bool     `json:"email_verified"`
+		AMR           []string `json:"amr"`
 	}
 	if err := idt.Claims(&claims); err != nil {
 		return h.loginFailure(r.Request, tSignInFailed, mLoginUnreadable, err)
@@ -76,6 +77,9 @@ func (h *Handler) acceptToken(w http.ResponseWriter, r *request, tok *oauth2.Tok
 			return h.configProblem(r.Request, fmt.Errorf("mfahandler: the MFA API token was granted %q, without %q; "+
 				"check that no Action or API setting removes the scopes enroll read:authenticators remove:authenticators", limitLen(granted, 200), missing))
 		}
+	}
+	if err := h.requireMFAForMyAccount(r, tok.AccessToken, claims.AMR); err != nil {
+		return err
 	}
 	life := time.Duration(tok.ExpiresIn) * time.Second
 	if life <= 0 {
@@ -170,4 +174,25 @@ func (h *Handler) tokenAudience(at string) error {
 		return fmt.Errorf("the access token is for %q, not %q: the login must request audience Audience()", many, h.audience)
 	}
 	return nil
+}
+
+// requireMFAForMyAccount: the My Account audience does not make Auth0 challenge, so a token for
+// it proves only a password. For a user who has a method, the step-up's own ID token must say
+// that a second factor was used (amr "mfa"); otherwise the token is refused and the page names
+// the fix. A user without a method has nothing to challenge with and may add the first one.
+func (h *Handler) requireMFAForMyAccount(r *request, accessToken string, amr []string) error {
+	if !h.opts.myAccount || slices.Contains(amr, "mfa") {
+		return nil
+	}
+	inv, err := h.svc.Backend.List(r.Context(), accessToken)
+	if err != nil {
+		return h.upstreamProblem(r.Request, fmt.Errorf("mfahandler: listing methods to check the step-up: %w", err))
+	}
+	if inv.RealFactors() == 0 {
+		return nil
+	}
+	h.emit(r.Context(), r.Request, r.sub, EventStepUpFailed, "", "no_mfa_in_login")
+	return h.configProblem(r.Request, errors.New("mfahandler: the step-up login for the My Account API did not use a second factor "+
+		"(no \"mfa\" in the ID token's amr) for a user who has one; require MFA for it: enable the My Account API's "+
+		"Default Policy (Require 2FA) or an Action that calls api.multifactor.enable for the audience https://{Domain}/me/"))
 }

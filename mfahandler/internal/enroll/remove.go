@@ -5,9 +5,10 @@ import (
 	"regexp"
 )
 
-// authenticatorIDPattern is the shape of Auth0 authenticator ids ("totp|dev_…"). Anything
+// authenticatorIDPattern is the shape of Auth0 authenticator ids ("totp|dev_…"; the My Account
+// API adds "phone|…" and "push-notification|…"). Anything
 // else is refused before any upstream call.
-var authenticatorIDPattern = regexp.MustCompile(`^(totp|sms|voice|push|email|recovery-code)\|[A-Za-z0-9_-]{1,64}$`)
+var authenticatorIDPattern = regexp.MustCompile(`^(totp|sms|voice|push|email|recovery-code|phone|push-notification)\|[A-Za-z0-9_-]{1,64}$`)
 
 // ValidID reports whether id has the shape of an authenticator id.
 func ValidID(id string) bool { return authenticatorIDPattern.MatchString(id) }

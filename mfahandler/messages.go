@@ -97,6 +97,12 @@ const (
 	mAlreadyRemoved    msgID = "remove.already"
 	mVerifiedEmail     msgID = "remove.verified_email"
 	mVerifiedEmailRow  msgID = "list.verified_email"
+	mRenamed           msgID = "rename.done"
+	mBadName           msgID = "rename.bad_name"
+	mChannelVoice      msgID = "channel.voice"
+	mChannelSMS        msgID = "channel.sms"
+	mBadChannel        msgID = "channel.bad"
+	mNotSupported      msgID = "manage.not_supported"
 	mRemoved           msgID = "remove.removed"
 	mRemovedPhonePair  msgID = "remove.removed_phone_pair"
 	mRemovedUnchecked  msgID = "remove.unchecked"
@@ -245,6 +251,12 @@ var englishText = map[msgID]message{
 	mAlreadyRemoved:   {text: "That sign-in method was already removed."},
 	mVerifiedEmail:    {text: "This email address is your account's verified email and can't be removed here."},
 	mVerifiedEmailRow: {text: "Your account's email: can't be removed here"},
+	mRenamed:          {text: "The method is now called “{{.Name}}”."},
+	mBadName:          {text: "Enter a name of 1 to 64 characters, letters, digits, spaces and punctuation only."},
+	mChannelVoice:     {text: "Codes for this phone now come by voice call."},
+	mChannelSMS:       {text: "Codes for this phone now come by text message."},
+	mBadChannel:       {text: "Only a phone can switch between text messages and voice calls. Nothing was changed."},
+	mNotSupported:     {text: "This can't be changed here. Nothing was changed."},
 	mRemoved:          {text: "{{.Method}} removed."},
 	mRemovedPhonePair: {text: "Phone removed (text messages and voice calls)."},
 	mRemovedUnchecked: {text: "{{.Removed}} The list below may not be up to date yet; reload the page in a moment."},

@@ -1,6 +1,7 @@
 package mfahandler_test
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -141,4 +142,63 @@ func TestMyAccountListShowsNamesAndDates(t *testing.T) {
 	res.Body.Close()
 	list := b.open("/account/mfa/")
 	mustContain(t, list, "Phone in my &lt;bag&gt;", `<th scope="col">Added</th>`, "<time datetime=")
+}
+
+// TestMyAccountRenameAndChannel: with JavaScript off (plain forms), a method gets a name of the
+// user's own, a refused name is said on the page and changes nothing, and a phone switches
+// to voice calls. The MFA API cannot rename: no Rename link, and the page says so.
+func TestMyAccountRenameAndChannel(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envConfig{myAccount: true})
+	app, err := e.emu.SeedAuthenticator(bob, auth0test.FactorOTP, auth0test.SeedOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.emu.SeedAuthenticator(bob, auth0test.FactorSMS, auth0test.SeedOptions{Phone: "+14155550123"}); err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser(bob)
+	list := b.stepUp()
+	wantStatus(t, "list", list, http.StatusOK)
+	mustContain(t, list, `href="/account/mfa/rename?id=`+url.QueryEscape(app.ID)+`"`, "Use voice calls")
+
+	page := b.open("/account/mfa/rename?id=" + url.QueryEscape(app.ID))
+	wantStatus(t, "rename page", page, http.StatusOK)
+	mark := e.up.mark()
+	bad := b.submitForm(page, page.formTo(t, "/account/mfa/rename"), url.Values{"name": {"Work\u202ephone"}})
+	if bad.status != http.StatusBadRequest || !strings.Contains(bad.body, "Enter a name of 1 to 64 characters") || !strings.Contains(bad.body, `aria-invalid="true"`) {
+		t.Fatalf("a name with a bidi override: %d\n%s", bad.status, bad.body)
+	}
+	if n := e.up.count(mark, http.MethodPatch, "/me/v1/"); n != 0 {
+		t.Fatalf("a refused name was sent to Auth0 (%d PATCH)", n)
+	}
+	done := b.submitForm(page, page.formTo(t, "/account/mfa/rename"), url.Values{"name": {"  Work phone "}})
+	mustContain(t, done, "The method is now called “Work phone”.", "Work phone")
+
+	list = b.open("/account/mfa/")
+	switched := b.submitForm(list, list.formTo(t, "/account/mfa/channel"), nil)
+	mustContain(t, switched, "Codes for this phone now come by voice call.", "Use text messages")
+	tok, _ := e.emu.IssueAccessToken(bob, auth0test.TokenOptions{Audience: e.emu.MeAudience()})
+	req, _ := http.NewRequest(http.MethodGet, e.emu.URL()+"/me/v1/authentication-methods?type=phone", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err := e.emu.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), `"preferred_authentication_method":"voice"`) {
+		t.Fatalf("the tenant's phone: %s", body)
+	}
+
+	// The MFA API backend offers neither.
+	m := newEnv(t, envConfig{})
+	mb := m.browser(bob)
+	ml := mb.stepUp()
+	if strings.Contains(ml.body, "/account/mfa/rename") || strings.Contains(ml.body, "Use voice calls") {
+		t.Fatal("the MFA API backend offers a rename or a channel switch")
+	}
+	if p := mb.open("/account/mfa/rename?id=" + url.QueryEscape(app.ID)); p.status != http.StatusNotFound {
+		t.Errorf("the rename page on the MFA API: %d", p.status)
+	}
 }

@@ -51,6 +51,8 @@ func (h *Handler) placeURL(p enroll.Place) string {
 		return h.path("/enroll/" + string(p.Factor))
 	case enroll.AtRemove:
 		return h.path("/remove?id=" + urlQueryEscape(p.ID))
+	case enroll.AtRename:
+		return h.path("/rename?id=" + urlQueryEscape(p.ID))
 	}
 	return h.path("/")
 }
@@ -157,6 +159,20 @@ func (h *Handler) answer(w http.ResponseWriter, r *request, res enroll.Result) e
 		return seeOther(w, h.path("/"))
 	case enroll.Guarded:
 		return h.failure(r.Request, http.StatusConflict, tKeepOne, mGuarded, nil)
+	case enroll.Renamed:
+		_ = h.flash(w, r.Request, "success", mRenamed, a("Name", res.Value))
+		return seeOther(w, h.path("/"))
+	case enroll.ChannelSet:
+		msg := mChannelSMS
+		if res.Value == "voice" {
+			msg = mChannelVoice
+		}
+		_ = h.flash(w, r.Request, "success", msg)
+		return seeOther(w, h.path("/"))
+	case enroll.BadChannel:
+		return h.failure(r.Request, http.StatusBadRequest, tUnknownMethod, mBadChannel, nil)
+	case enroll.NotSupported:
+		return h.failure(r.Request, http.StatusNotFound, tUnknownMethod, mNotSupported, nil)
 	case enroll.NotDeletable:
 		_ = h.flash(w, r.Request, "error", mVerifiedEmail)
 		return seeOther(w, h.path("/"))

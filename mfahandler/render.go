@@ -105,6 +105,17 @@ func (h *Handler) viewGroup(r *http.Request, g enroll.Method, removable bool) vi
 	case removable:
 		vg.RemoveURL = views.RemoveHref(h.opts.basePath, g.IDs[0])
 	}
+	if removable && h.opts.myAccount {
+		// The My Account API names methods and switches a phone's channel.
+		vg.RenameURL = safeURL(h.placeURL(enroll.Place{Kind: enroll.AtRename, ID: g.IDs[0]}))
+		if g.Group == "phone" && h.enabled(FactorSMS) && h.enabled(FactorVoice) {
+			to := "voice"
+			if g.Preferred == "voice" {
+				to = "sms"
+			}
+			vg.Channel = &views.ChannelSwitch{Form: h.form(r, "/channel", "id", g.IDs[0], "channel", to), To: views.Kind(to)}
+		}
+	}
 	return vg
 }
 

@@ -42,6 +42,9 @@ func (h *Handler) routes() {
 	m.Handle("POST "+b+"/recovery-code", h.page(h.recoveryAck))
 	m.Handle("GET "+b+"/remove", h.page(h.removePage))
 	m.Handle("POST "+b+"/remove", h.page(h.remove))
+	m.Handle("GET "+b+"/rename", h.page(h.renamePage))
+	m.Handle("POST "+b+"/rename", h.page(h.rename))
+	m.Handle("POST "+b+"/channel", h.page(h.setChannel))
 	m.Handle("POST "+b+"/sessions/others", h.page(h.signOutOthers))
 	// POST-only steps answer 405 to GET instead of falling into GET {base}/enroll/{factor}.
 	for _, p := range []string{"/enroll/confirm", "/enroll/resend", "/enroll/cancel"} {

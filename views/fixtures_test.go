@@ -60,6 +60,12 @@ func samplePages(meta PageMeta) []page {
 		{Kind: KindSMS, Start: Action{Href: base + "/enroll/sms"}},
 		{Kind: KindTOTP, Start: Action{Form: formp(base + "/enroll/totp")}},
 	}
+	// The My Account API's rows: a user's name, Rename, and a phone's channel switch.
+	named := []FactorGroup{
+		{ID: "phone|dev_b", Kinds: []Kind{KindSMS, KindVoice}, Name: "Work phone (•••• 4567)", CreatedAt: added,
+			RemoveURL: RemoveHref(base, "phone|dev_b"), RenameURL: base + "/rename?id=phone%7Cdev_b",
+			Channel: &ChannelSwitch{Form: form(base + "/channel"), To: KindVoice}},
+	}
 	totpURI := "otpauth://totp/Example:jane@example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Example"
 	cancel := Action{Form: formp(base + "/cancel")}
 	return []page{
@@ -85,5 +91,8 @@ func samplePages(meta PageMeta) []page {
 		{"remove-blocked", Remove(RemovePage{Meta: meta, Group: groups[0], Blocked: true, Cancel: Action{Href: base}}), 0},
 		{"error", Error(ErrorPage{Meta: meta, Status: 403, Title: "Sign in again to continue", Message: "For your security, changes to two-step verification need a recent sign-in.", Next: Action{Label: "Sign in again", Href: base + "/login"}}), 0},
 		{"error-default", Error(ErrorPage{Meta: meta}), 0},
+		{"list-my-account", List(ListPage{Meta: meta, Groups: named, Recovery: RecoveryStatus{Enabled: true, SetUp: true}}), 1},
+		{"rename", Rename(RenamePage{Meta: meta, Group: named[0], Form: form(base + "/rename"), Name: "Work phone", Cancel: Action{Href: base}}), 1},
+		{"rename-error", Rename(RenamePage{Meta: meta, Group: named[0], Form: form(base + "/rename"), Name: "Work\u202ephone", Error: "Enter a name of 1 to 64 characters.", Cancel: cancel}), 2},
 	}
 }

@@ -148,6 +148,18 @@ type FactorGroup struct {
 	// Fixed, when set, says why the method cannot be removed here (the account's own
 	// verified email, which Auth0 lists as a method); it stands where the Remove link would.
 	Fixed string
+	// RenameURL is the GET link to the page that names the method (My Account API). Empty:
+	// no Rename link.
+	RenameURL templ.SafeURL
+	// Channel, when set, is a phone's switch to its other channel.
+	Channel *ChannelSwitch
+}
+
+// ChannelSwitch switches a phone method between text messages and voice calls: a POST form
+// with one button that turns To on.
+type ChannelSwitch struct {
+	Form Form // the POST; its Fields carry the method and the channel
+	To   Kind // KindSMS or KindVoice
 }
 
 // RecoveryStatus is the list page's recovery-code line. The zero value hides it (recovery codes
@@ -332,6 +344,17 @@ type RemovePage struct {
 	BlockedMessage string // default: "This is your only … Add another method first …"
 	Confirm        Form   // the removal POST; the group's ID is added as hidden field "id"
 	Cancel         Action // default label "Cancel" ("Back" when blocked)
+}
+
+// RenamePage names a method: one text field (what the user calls it, e.g. "Work phone").
+type RenamePage struct {
+	Meta   PageMeta
+	Flash  Flash
+	Group  FactorGroup // the method, shown above the field
+	Form   Form        // the POST; its Fields carry the method's id
+	Name   string      // the field's value: the current name or what was entered
+	Error  string      // why the entered name was refused
+	Cancel Action      // default label "Cancel"
 }
 
 // ErrorPage is a plain error: what happened and what to do next, never technical details.

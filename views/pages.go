@@ -87,6 +87,12 @@ func Remove(p RemovePage) templ.Component {
 	return p.Meta.Wrap(removeBody(p))
 }
 
+// Rename is the default RenamePage.
+func Rename(p RenamePage) templ.Component {
+	p.Meta = p.Meta.withTitle("Name this method")
+	return p.Meta.Wrap(renameBody(p))
+}
+
 // Error is the default ErrorPage. p.Title, when set, is the heading and the <title>.
 func Error(p ErrorPage) templ.Component {
 	if p.Title != "" {

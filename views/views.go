@@ -13,6 +13,7 @@ type Views struct {
 	Push         func(PushPage) templ.Component
 	RecoveryCode func(RecoveryCodePage) templ.Component
 	Remove       func(RemovePage) templ.Component
+	Rename       func(RenamePage) templ.Component
 	Error        func(ErrorPage) templ.Component
 }
 
@@ -27,6 +28,7 @@ func Default() Views {
 		Push:         Push,
 		RecoveryCode: RecoveryCode,
 		Remove:       Remove,
+		Rename:       Rename,
 		Error:        Error,
 	}
 }
@@ -57,6 +59,9 @@ func (v Views) WithDefaults() Views {
 	}
 	if v.Remove == nil {
 		v.Remove = d.Remove
+	}
+	if v.Rename == nil {
+		v.Rename = d.Rename
 	}
 	if v.Error == nil {
 		v.Error = d.Error

@@ -22,9 +22,10 @@ func (t *Tx) Rename(id, name string) Result {
 	if !validName(name) {
 		return Result{Outcome: BadName, ID: id, Value: limitLen(name, 4*MaxNameLength)}
 	}
-	return t.changeMethod(id, func(token string, m Method) Result {
+	at := Place{Kind: AtRename, ID: id}
+	return t.changeMethod(id, at, func(token string, m Method) Result {
 		if err := rn.Rename(t.ctx, token, id, name); err != nil {
-			return failed(err, removePlace(id))
+			return failed(err, at)
 		}
 		return Result{Outcome: Renamed, Method: m, Value: name}.with(Event{Kind: "factor_renamed", Factor: GroupFactor(m)})
 	})
@@ -40,7 +41,8 @@ func (t *Tx) SetChannel(id, channel string) Result {
 	if channel != "sms" && channel != "voice" {
 		return Result{Outcome: BadChannel, ID: id}
 	}
-	return t.changeMethod(id, func(token string, m Method) Result {
+	at := Place{Kind: AtList}
+	return t.changeMethod(id, at, func(token string, m Method) Result {
 		if m.Group != "phone" {
 			return Result{Outcome: BadChannel, ID: id}
 		}
@@ -48,7 +50,7 @@ func (t *Tx) SetChannel(id, channel string) Result {
 			return Result{Outcome: ChannelSet, Method: m, Value: channel} // nothing to change
 		}
 		if err := cs.SetChannel(t.ctx, token, id, channel); err != nil {
-			return failed(err, removePlace(id))
+			return failed(err, at)
 		}
 		f := SMS
 		if channel == "voice" {
@@ -58,10 +60,27 @@ func (t *Tx) SetChannel(id, channel string) Result {
 	})
 }
 
+// Method finds the user's freshly listed method holding authenticator id (Confirmable, or
+// NotListed); a step-up on the way resumes at.
+func (t *Tx) Method(id string, at Place) Result {
+	token, err := t.token(MinTokenLife, at)
+	if err != nil {
+		return failed(err, at)
+	}
+	inv, err := t.list(token)
+	if err != nil {
+		return failed(err, at)
+	}
+	m, ok := inv.Find(id)
+	if !ok {
+		return t.notListed(id)
+	}
+	return Result{Outcome: Confirmable, Method: m, ID: id, Inventory: inv}
+}
+
 // changeMethod runs change for the user's listed method holding id, under the user's lock
-// and within the backend's write budget.
-func (t *Tx) changeMethod(id string, change func(token string, m Method) Result) Result {
-	resume := removePlace(id)
+// and within the backend's write budget; a step-up on the way resumes at.
+func (t *Tx) changeMethod(id string, resume Place, change func(token string, m Method) Result) Result {
 	token, err := t.token(MinTokenLife, resume)
 	if err != nil {
 		return failed(err, resume)

@@ -105,6 +105,7 @@ const (
 	AtSetup            // the enrollment's own page: TOTP or push setup, or the code page
 	AtForm             // the destination form of Factor
 	AtRemove           // the removal confirmation of ID
+	AtRename           // the page that names ID
 )
 
 // Place is a page of the lifecycle.

@@ -39,6 +39,7 @@ func run() error {
 	flag.StringVar(&cfg.Addr, "addr", cfg.Addr, "the app's listen address (APP_ADDR; default 127.0.0.1:8080)")
 	flag.StringVar(&cfg.TenantAddr, "tenant-addr", cfg.TenantAddr, "the emulated tenant's listen address (TENANT_ADDR; default 127.0.0.1:8081)")
 	flag.BoolVar(&cfg.Verbose, "verbose", false, "log every request the emulated tenant serves")
+	flag.BoolVar(&cfg.MyAccount, "my-account", cfg.MyAccount, "use Auth0's My Account API instead of the MFA API (SELFMFA_BACKEND=my-account)")
 	flag.Parse()
 	cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 

@@ -46,6 +46,7 @@ type Instance struct {
 	domain    string   // the tenant's login domain, for the banner
 	findings  []string // what the startup check found wrong with a real tenant
 	demo      bool     // the handler runs on DemoLimits (said in the banner)
+	myAccount bool     // the handler runs on the My Account API (said in the banner)
 	srv       *http.Server
 	served    chan struct{}
 	ownTenant bool
@@ -149,6 +150,12 @@ func (inst *Instance) wire(ctx context.Context, cfg Config, ln net.Listener) (ht
 	if cfg.Auth0 == nil {
 		mfaOpts = append(mfaOpts, mfahandler.WithInsecureLoopbackHTTP()) // the emulator speaks plain HTTP
 	}
+	if cfg.MyAccount {
+		inst.myAccount = true
+		// The handler's write budget of the Enterprise plan (5 a minute); on a real tenant set
+		// the plan the tenant has.
+		mfaOpts = append(mfaOpts, mfahandler.WithMyAccountAPI(mfahandler.PlanEnterprise))
+	}
 	if cfg.RedisURL != "" {
 		if inst.pool, err = dialRedis(ctx, cfg.RedisURL); err != nil {
 			return nil, err
@@ -229,6 +236,10 @@ func (inst *Instance) emulatedTenant(cfg Config, ln net.Listener) (tenant, error
 			}),
 			auth0test.WithDevPages(true), // /_dev/inbox shows sent codes, /_dev/guardian approves pushes
 			auth0test.WithLogger(emulatorLogger(cfg)),
+			auth0test.WithMyAccountGrant(demoClientID), // used when the handler runs on My Account
+			// Every page reads the list: Auth0's per-user read limits (Free 2, Enterprise 5 a
+			// minute) would stop a demo within a minute; a real tenant has its plan's.
+			auth0test.WithMyAccountPlan(auth0test.PlanUnlimited),
 		}
 		var err error
 		emu, err = auth0test.NewServer(append(opts, cfg.EmulatorOptions...)...)
@@ -353,6 +364,9 @@ func (inst *Instance) Banner() string {
 	fmt.Fprintf(&b, "  approve Guardian push requests:     %s/_dev/guardian\n", inst.Tenant.URL())
 	if inst.demo {
 		b.WriteString("  demo limits (this example only, not for production): " + demoLimitsText + "\n")
+	}
+	if inst.myAccount {
+		b.WriteString("  backend: Auth0's My Account API (names, dates, rename, a phone's channel)\n")
 	}
 	return b.String()
 }

@@ -40,6 +40,9 @@ type Config struct {
 	// Verbose logs every request the emulated tenant serves (about 65 per authenticator-app
 	// journey); by default only its warnings and errors are logged, so the banner stays in view.
 	Verbose bool
+	// MyAccount runs the handler on Auth0's My Account API (mfahandler.WithMyAccountAPI)
+	// instead of the MFA API; offline, the emulated tenant grants it to the demo client.
+	MyAccount bool
 	// Limits replaces the handler's attempt limits. nil = DemoLimits offline (room to try
 	// every method) and mfahandler.DefaultLimits on a real tenant; tests of the production
 	// limits pass DefaultLimits here.
@@ -63,11 +66,13 @@ type Auth0Config struct {
 //	AUTH0_TENANT_DOMAIN          required when AUTH0_DOMAIN is a custom domain
 //	AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET
 //	AUTH0_CALLBACK_BASE          the app's public URL (APP_URL is accepted too)
+//	SELFMFA_BACKEND              my-account: the My Account API instead of the MFA API (the -my-account flag)
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg := Config{
 		Addr:       getenv("APP_ADDR"),
 		TenantAddr: getenv("TENANT_ADDR"),
 		RedisURL:   getenv("REDIS_URL"),
+		MyAccount:  getenv("SELFMFA_BACKEND") == "my-account",
 	}
 	a := Auth0Config{
 		Domain:       getenv("AUTH0_DOMAIN"),

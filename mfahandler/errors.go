@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -162,9 +163,33 @@ func (h *Handler) stepUp(w http.ResponseWriter, r *http.Request, su *stepUpNeede
 			return
 		}
 	}
+	if h.recentMFANotice(w, r, su.resume) {
+		return
+	}
 	if lerr := h.startLogin(w, r, sub, su.resume); lerr != nil {
 		h.fail(w, r, lerr)
 	}
+}
+
+// recentMFANotice says, before the step-up, that a new code is needed when the host's own
+// challenge was moments ago (WithRecentMFA); the page's Continue starts the step-up. Only a
+// page view: a POST that needs the step-up goes straight to it (the user acted already).
+func (h *Handler) recentMFANotice(w http.ResponseWriter, r *http.Request, resume string) bool {
+	if h.opts.recentMFA == nil || r.Method != http.MethodGet {
+		return false
+	}
+	at := h.opts.recentMFA(r)
+	if at.IsZero() || h.opts.now().Sub(at) >= RecentMFAWindow || at.After(h.opts.now().Add(time.Minute)) {
+		return false
+	}
+	page := views.StepUpPage{
+		Meta:     h.meta(r, "", nil),
+		Continue: views.Action{Href: safeURL(h.path("/login?return=" + url.QueryEscape(h.safeResume(resume))))},
+	}
+	if err := h.render(w, r, http.StatusOK, h.views.StepUp(page)); err != nil {
+		h.fail(w, r, err)
+	}
+	return true
 }
 
 // upstreamFailure maps a classified upstream failure to what the user sees. resume is the page

@@ -103,6 +103,7 @@ type options struct {
 	loopbackHTTPS    bool
 	myAccount        bool
 	myAccountPlan    MyAccountPlan
+	recentMFA        func(*http.Request) time.Time
 	keyPrefix        string
 	noSessionRenewal bool
 	signOutOthers    func(r *http.Request, sub string) (int, error)
@@ -193,6 +194,22 @@ func WithUnauthenticated(h http.Handler) Option { return func(o *options) { o.un
 func WithPhoneValidator(fn func(raw string) (e164 string, err error)) Option {
 	return func(o *options) { o.phoneValidator = fn }
 }
+
+// WithRecentMFA tells selfmfa when the host's own login last passed a second factor (zero:
+// not, or not known) — for a host that cannot hand its token over with AdoptToken (its login
+// asks for an API audience of its own). Auth0 challenges again for selfmfa's token, and a code
+// works once: when the host's challenge was less than RecentMFAWindow ago, the security page
+// first says that a new code is needed, with a Continue button, instead of sending the user
+// straight to a challenge whose first try may fail.
+func WithRecentMFA(at func(r *http.Request) time.Time) Option {
+	return func(o *options) { o.recentMFA = at }
+}
+
+// RecentMFAWindow is how recent the host's challenge must be for the notice of
+// WithRecentMFA: Auth0 accepts the current and the previous 30-second TOTP code, and refuses
+// one used already, so for about a minute the code the app shows may be the used one; two
+// minutes leave room for the page views in between.
+const RecentMFAWindow = 2 * time.Minute
 
 // MyAccountPlan is the tenant's Auth0 plan, which sets the My Account API's per-user limits
 // (Free: 2 reads and 2 writes a minute per user; Essentials and Professional 5; Enterprise 5).

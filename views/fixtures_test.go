@@ -91,6 +91,7 @@ func samplePages(meta PageMeta) []page {
 		{"remove-blocked", Remove(RemovePage{Meta: meta, Group: groups[0], Blocked: true, Cancel: Action{Href: base}}), 0},
 		{"error", Error(ErrorPage{Meta: meta, Status: 403, Title: "Sign in again to continue", Message: "For your security, changes to two-step verification need a recent sign-in.", Next: Action{Label: "Sign in again", Href: base + "/login"}}), 0},
 		{"error-default", Error(ErrorPage{Meta: meta}), 0},
+		{"step-up", StepUp(StepUpPage{Meta: meta, Continue: Action{Href: base + "/login?return=%2Faccount%2Fmfa%2F"}}), 0},
 		{"list-my-account", List(ListPage{Meta: meta, Groups: named, Recovery: RecoveryStatus{Enabled: true, SetUp: true}}), 1},
 		{"rename", Rename(RenamePage{Meta: meta, Group: named[0], Form: form(base + "/rename"), Name: "Work phone", Cancel: Action{Href: base}}), 1},
 		{"rename-error", Rename(RenamePage{Meta: meta, Group: named[0], Form: form(base + "/rename"), Name: "Work\u202ephone", Error: "Enter a name of 1 to 64 characters.", Cancel: cancel}), 2},

@@ -357,6 +357,13 @@ type RenamePage struct {
 	Cancel Action      // default label "Cancel"
 }
 
+// StepUpPage is said before the step-up login when the host's own login passed a second
+// factor moments ago: Auth0 asks again, and a code works once.
+type StepUpPage struct {
+	Meta     PageMeta
+	Continue Action // the step-up login; default label "Continue"
+}
+
 // ErrorPage is a plain error: what happened and what to do next, never technical details.
 type ErrorPage struct {
 	Meta    PageMeta

@@ -93,6 +93,12 @@ func Rename(p RenamePage) templ.Component {
 	return p.Meta.Wrap(renameBody(p))
 }
 
+// StepUp is the default StepUpPage.
+func StepUp(p StepUpPage) templ.Component {
+	p.Meta = p.Meta.withTitle("Confirm it's you again")
+	return p.Meta.Wrap(stepUpBody(p))
+}
+
 // Error is the default ErrorPage. p.Title, when set, is the heading and the <title>.
 func Error(p ErrorPage) templ.Component {
 	if p.Title != "" {

@@ -14,6 +14,7 @@ type Views struct {
 	RecoveryCode func(RecoveryCodePage) templ.Component
 	Remove       func(RemovePage) templ.Component
 	Rename       func(RenamePage) templ.Component
+	StepUp       func(StepUpPage) templ.Component
 	Error        func(ErrorPage) templ.Component
 }
 
@@ -29,6 +30,7 @@ func Default() Views {
 		RecoveryCode: RecoveryCode,
 		Remove:       Remove,
 		Rename:       Rename,
+		StepUp:       StepUp,
 		Error:        Error,
 	}
 }
@@ -62,6 +64,9 @@ func (v Views) WithDefaults() Views {
 	}
 	if v.Rename == nil {
 		v.Rename = d.Rename
+	}
+	if v.StepUp == nil {
+		v.StepUp = d.StepUp
 	}
 	if v.Error == nil {
 		v.Error = d.Error

@@ -68,7 +68,7 @@ func (b *baselineHandler) listMarkup(w http.ResponseWriter, r *http.Request) {
 			continue
 		case "sms", "voice":
 			if i, ok := phones[suffix]; ok {
-				data.Rows[i].Label = "Text message and voice call"
+				data.Rows[i].Label = "Phone"
 				continue
 			}
 			phones[suffix] = len(data.Rows)

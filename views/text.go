@@ -29,15 +29,16 @@ func (k Kind) Label() string {
 	return "Sign-in method"
 }
 
-// GroupLabel names a group of kinds the way a person thinks of it: {sms, voice} is "Text
-// message and voice call"; {push, totp} is "Auth0 Guardian app".
+// GroupLabel names a group of kinds the way a person thinks of it: {sms, voice} is "Phone"
+// (Auth0 enrolls both channels for a number, whichever the user chose, so naming both read as
+// a method the user never added); {push, totp} is "Auth0 Guardian app".
 func GroupLabel(kinds []Kind) string {
 	has := func(k Kind) bool { return slices.Contains(kinds, k) }
 	switch {
 	case has(KindPush):
 		return KindPush.Label()
 	case has(KindSMS) && has(KindVoice):
-		return "Text message and voice call"
+		return "Phone"
 	case len(kinds) > 0:
 		return kinds[0].Label()
 	}

@@ -652,7 +652,7 @@ func TestListGroupsAndChoices(t *testing.T) {
 	doc := parse(t, render(t, pages[0].c))
 	body := text(doc)
 	for _, want := range []string{
-		"Text message and voice call", "+1 ••• ••• 4567", "Auth0 Guardian app", "Pixel 8",
+		"Phone", "+1 ••• ••• 4567", "Auth0 Guardian app", "Pixel 8",
 		"3 January 2026", "Last used 14 February 2026", "Recovery code: set up", "Recommended", "Less secure",
 	} {
 		if !strings.Contains(body, want) {
@@ -1094,8 +1094,8 @@ func TestHelpers(t *testing.T) {
 			kinds []Kind
 			want  string
 		}{
-			{[]Kind{KindSMS, KindVoice}, "Text message and voice call"},
-			{[]Kind{KindVoice, KindSMS}, "Text message and voice call"},
+			{[]Kind{KindSMS, KindVoice}, "Phone"},
+			{[]Kind{KindVoice, KindSMS}, "Phone"},
 			{[]Kind{KindSMS}, "Text message"},
 			{[]Kind{KindVoice}, "Voice call"},
 			{[]Kind{KindTOTP}, "Authenticator app"},

@@ -55,6 +55,8 @@ type Handler struct {
 	mux      *http.ServeMux
 	csp      string
 
+	// factorCache holds the tenant's factors (My Account API), shared by every user.
+	factorCache factorCache
 	// enrollPaths are the paths that start each factor's setup, {base}/enroll/{factor}.
 	enrollPaths map[enroll.Factor]string
 	// pageSize is the largest page rendered so far (up to maxPageHint): each page's buffer

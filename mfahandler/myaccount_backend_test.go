@@ -202,3 +202,33 @@ func TestMyAccountRenameAndChannel(t *testing.T) {
 		t.Errorf("the rename page on the MFA API: %d", p.status)
 	}
 }
+
+// TestMyAccountOffersTheTenantsFactors: on the My Account API the list offers only what the
+// tenant enables (GET /factors), asked once for every user and reused; the MFA API backend
+// offers what WithFactors configures.
+func TestMyAccountOffersTheTenantsFactors(t *testing.T) {
+	t.Parallel()
+	noPush := auth0test.WithSettings(auth0test.Settings{Policy: auth0test.PolicyChallengeIfEnrolled, RecoveryCodes: true,
+		Factors: map[auth0test.Factor]bool{auth0test.FactorOTP: true, auth0test.FactorSMS: true, auth0test.FactorEmail: true}})
+	for _, bk := range backends {
+		t.Run(bk.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := bk.cfg
+			cfg.emuOpts = append(cfg.emuOpts, noPush)
+			e := newEnv(t, cfg)
+			mark := e.up.mark()
+			for _, sub := range []string{bob, alice} {
+				b := e.browser(sub)
+				list := b.stepUp()
+				wantStatus(t, "list", list, http.StatusOK)
+				offersPush := strings.Contains(list.body, `action="/account/mfa/enroll/push"`)
+				if offersPush == bk.cfg.myAccount {
+					t.Errorf("%s: push offered %v; the tenant does not enable it", sub, offersPush)
+				}
+			}
+			if n := e.up.count(mark, http.MethodGet, "/me/v1/factors"); bk.cfg.myAccount && n != 1 {
+				t.Errorf("GET /me/v1/factors called %d times for two users, want once", n)
+			}
+		})
+	}
+}

@@ -126,8 +126,9 @@ func (h *Handler) renderList(w http.ResponseWriter, r *request, inv *enroll.Inve
 		page.Groups = append(page.Groups, h.viewGroup(r.Request, g, true))
 	}
 	page.Recovery = views.RecoveryStatus{Enabled: inv.RecoveryActive || len(inv.Methods) > 0, SetUp: inv.RecoveryActive}
+	tenant, known := h.tenantFactors(w, r)
 	for _, s := range enroll.Specs() {
-		if !h.enabled(Factor(s.Factor)) {
+		if !h.enabled(Factor(s.Factor)) || (known && !tenant[s.Factor]) {
 			continue
 		}
 		c := views.EnrollChoice{Kind: views.Kind(s.Factor)}

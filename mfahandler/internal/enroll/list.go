@@ -52,3 +52,23 @@ func (t *Tx) finishActivated(inv *Inventory) (Result, bool) {
 	t.s.Log.Info("mfahandler: finishing an enrollment whose confirmation answer was lost", "factor", string(p.Factor))
 	return t.finish(p), true
 }
+
+// TenantFactors is what the tenant enables, when the backend can tell (the My Account API's
+// GET /factors); ok false otherwise, or when the token or the call fails (the caller then
+// offers what it is configured to offer; Auth0 still refuses a factor it does not enable).
+func (t *Tx) TenantFactors() (factors []Factor, ok bool) {
+	fl, can := t.s.Backend.(FactorLister)
+	if !can {
+		return nil, false
+	}
+	token, err := t.token(MinTokenLife, Place{Kind: AtList})
+	if err != nil {
+		return nil, false
+	}
+	fs, ok, err := fl.Factors(t.ctx, token)
+	if err != nil {
+		t.s.Log.Warn("mfahandler: could not list the tenant's factors", "error", err.Error())
+		return nil, false
+	}
+	return fs, ok
+}

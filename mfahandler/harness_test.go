@@ -102,6 +102,10 @@ type envConfig struct {
 	// myAccount runs the handler on the My Account API (WithMyAccountAPI), the emulator with
 	// the client grant it needs and without per-user limits (tests read often).
 	myAccount bool
+	// meGrant are the scopes of the client's My Account grant (nil: all five); noMeGrant
+	// leaves the grant out.
+	meGrant   []string
+	noMeGrant bool
 	// tls serves the tenant over https (auth0test.WithTLS) and configures the handler as in
 	// production but for WithLoopbackTenant: no WithInsecureLoopbackHTTP.
 	tls bool
@@ -122,7 +126,10 @@ func newEnv(t *testing.T, cfg envConfig) *env {
 		emuOpts = append(emuOpts, auth0test.WithTLS())
 	}
 	if cfg.myAccount {
-		emuOpts = append(emuOpts, auth0test.WithMyAccountGrant(""), auth0test.WithMyAccountPlan(auth0test.PlanUnlimited))
+		emuOpts = append(emuOpts, auth0test.WithMyAccountPlan(auth0test.PlanUnlimited))
+		if !cfg.noMeGrant {
+			emuOpts = append(emuOpts, auth0test.WithMyAccountGrant("", cfg.meGrant...))
+		}
 	}
 	emu := auth0test.RunT(t, emuOpts...)
 

@@ -232,3 +232,30 @@ func TestMyAccountOffersTheTenantsFactors(t *testing.T) {
 		})
 	}
 }
+
+// TestMyAccountDiagnostics: the tenant settings a My Account host gets wrong are named in the
+// operator's log — no client grant, a grant without a scope — while the user sees a
+// configuration problem, not a sign-in to retry.
+func TestMyAccountDiagnostics(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		grant []string // nil: no grant
+		want  string
+	}{
+		{"no client grant", nil, "User-delegated Access) with the scopes"},
+		{"a grant without delete", []string{auth0test.ScopeMeRead, auth0test.ScopeMeCreate, auth0test.ScopeMeUpdate, auth0test.ScopeMeFactors},
+			"delete:me:authentication_methods\\\"]; add them to the application's client grant"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, envConfig{myAccount: true, meGrant: tc.grant, noMeGrant: tc.grant == nil})
+			b := e.browser(bob)
+			e.emu.QueueLogin(bob)
+			p := b.open("/account/mfa/")
+			if p.status != http.StatusBadGateway || !strings.Contains(e.logs.String(), tc.want) {
+				t.Fatalf("%d; the log lacks %q:\n%s", p.status, tc.want, e.logs.String())
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -154,6 +155,9 @@ func (h *Handler) callback(w http.ResponseWriter, r *request) error {
 	}
 	if errCode := q.Get("error"); errCode != "" {
 		h.emit(r.Context(), r.Request, r.sub, EventStepUpFailed, "", "authorize_"+sanitizeCode(errCode))
+		if f := h.audienceRefused(r.Request, errCode, q.Get("error_description")); f != nil {
+			return f
+		}
 		return h.loginFailure(r.Request, tSignInIncomplete, mLoginNotCompleted,
 			errors.New("mfahandler: /authorize returned error="+sanitizeCode(errCode)))
 	}
@@ -329,4 +333,22 @@ func keepLogins(logins []loginRecord, rec loginRecord, now time.Time) []loginRec
 		kept = append(kept[:drop], kept[drop+1:]...)
 	}
 	return append(kept, rec)
+}
+
+// audienceRefused recognises Auth0 refusing selfmfa's audience itself, a setting of the tenant
+// that no retry changes: the operator's log names the fix, the user sees a configuration
+// problem. nil for any other refusal.
+func (h *Handler) audienceRefused(r *http.Request, code, desc string) *Failure {
+	if code != "access_denied" || !strings.Contains(desc, h.audience) {
+		return nil
+	}
+	fix := "check the API named by the audience"
+	switch {
+	case strings.Contains(desc, "Service not found") && h.opts.myAccount:
+		fix = "activate the My Account API (Applications > APIs > the MyAccount API banner > Activate)"
+	case strings.Contains(desc, "not authorized") && h.opts.myAccount:
+		fix = "give the application a client grant for the My Account API (the application's API Access tab > " +
+			"Auth0 My Account API > User-delegated Access) with the scopes " + strings.Join(h.oauth.Scopes[2:], " ")
+	}
+	return h.configProblem(r, fmt.Errorf("mfahandler: Auth0 refused the audience %s (%s); %s", h.audience, limitLen(desc, 200), fix))
 }

@@ -74,6 +74,10 @@ func (h *Handler) acceptToken(w http.ResponseWriter, r *request, tok *oauth2.Tok
 		}
 		if len(missing) > 0 {
 			h.emit(r.Context(), r.Request, r.sub, EventStepUpFailed, "", "insufficient_scope")
+			if h.opts.myAccount {
+				return h.configProblem(r.Request, fmt.Errorf("mfahandler: the My Account API token was granted %q, without %q; "+
+					"add them to the application's client grant (its API Access tab > Auth0 My Account API > User-delegated Access)", limitLen(granted, 200), missing))
+			}
 			return h.configProblem(r.Request, fmt.Errorf("mfahandler: the MFA API token was granted %q, without %q; "+
 				"check that no Action or API setting removes the scopes enroll read:authenticators remove:authenticators", limitLen(granted, 200), missing))
 		}

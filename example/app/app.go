@@ -189,6 +189,7 @@ func (inst *Instance) wire(ctx context.Context, cfg Config, ln net.Listener) (ht
 		h.devPages = inst.Tenant.URL()
 	}
 	mfaOpts = append(mfaOpts, mfahandler.WithLayout(h.mfaLayout), mfahandler.WithUnauthenticated(http.HandlerFunc(h.toLogin)))
+	mfaOpts = append(mfaOpts, cfg.HandlerOptions...)
 
 	inst.Handler, err = mfahandler.New(mfahandler.Config{
 		Domain:       t.domain,

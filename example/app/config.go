@@ -35,6 +35,8 @@ type Config struct {
 	Tenant *auth0test.Server
 	// EmulatorOptions are added after the example's own when it starts the emulator.
 	EmulatorOptions []auth0test.Option
+	// HandlerOptions are added after the example's own options of selfmfa's handler (tests).
+	HandlerOptions []mfahandler.Option
 	// HTTPClient makes every call to the tenant; nil = a client with a 10 s timeout.
 	HTTPClient *http.Client
 	// Verbose logs every request the emulated tenant serves (about 65 per authenticator-app

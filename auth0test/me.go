@@ -37,7 +37,7 @@ func (s *Server) MeAudience() string       { return "https://" + s.domain + "/me
 func (s *Server) CustomMeAudience() string { return "https://" + s.customDomain + "/me/" }
 
 func (s *Server) isMeAudience(aud string) bool {
-	return aud == s.MeAudience() || aud == s.CustomMeAudience()
+	return !s.meOff && (aud == s.MeAudience() || aud == s.CustomMeAudience())
 }
 
 // meGrant reports the scopes of a client's grant for the My Account API (ok false: none).

@@ -34,6 +34,7 @@ type config struct {
 	rotations      []rotationOption
 	meGrants       []grantOverride
 	mePlan         MyAccountPlan
+	meOff          bool
 	rateLimit      int
 	rateWindow     time.Duration
 	rateSet        bool
@@ -157,6 +158,10 @@ func WithTLS() Option { return func(c *config) { c.tls = true } }
 func WithMyAccountGrant(clientID string, scopes ...string) Option {
 	return func(c *config) { c.meGrants = append(c.meGrants, grantOverride{clientID, scopes}) }
 }
+
+// WithoutMyAccountAPI is a tenant that has not activated the My Account API: its audience
+// names no API, and a login that asks for it is refused with "Service not found".
+func WithoutMyAccountAPI() Option { return func(c *config) { c.meOff = true } }
 
 // WithMyAccountPlan sets the plan whose per-user My Account limits apply (default PlanFree:
 // 2 reads and 2 writes a minute per user; PlanUnlimited lifts them for a test).

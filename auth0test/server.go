@@ -62,6 +62,7 @@ type Server struct {
 	bucket          *bucket
 	refresh         refreshStore
 	mePlan          MyAccountPlan
+	meOff           bool               // WithoutMyAccountAPI
 	meBuckets       map[string]*bucket // per user and kind of My Account request
 }
 
@@ -108,6 +109,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		serveErr:   make(chan error, 1),
 		clients:    map[string]*client{},
 		mePlan:     cfg.mePlan,
+		meOff:      cfg.meOff,
 		apis:       map[string][]string{},
 		txs:        map[string]*authTx{},
 		codes:      map[string]*authCode{},

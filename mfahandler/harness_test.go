@@ -106,6 +106,7 @@ type envConfig struct {
 	// leaves the grant out.
 	meGrant   []string
 	noMeGrant bool
+	meOff     bool // the tenant has not activated the My Account API
 	// tls serves the tenant over https (auth0test.WithTLS) and configures the handler as in
 	// production but for WithLoopbackTenant: no WithInsecureLoopbackHTTP.
 	tls bool
@@ -127,6 +128,9 @@ func newEnv(t *testing.T, cfg envConfig) *env {
 	}
 	if cfg.myAccount {
 		emuOpts = append(emuOpts, auth0test.WithMyAccountPlan(auth0test.PlanUnlimited))
+		if cfg.meOff {
+			emuOpts = append(emuOpts, auth0test.WithoutMyAccountAPI())
+		}
 		if !cfg.noMeGrant {
 			emuOpts = append(emuOpts, auth0test.WithMyAccountGrant("", cfg.meGrant...))
 		}

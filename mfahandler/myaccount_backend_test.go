@@ -241,15 +241,17 @@ func TestMyAccountDiagnostics(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		grant []string // nil: no grant
+		off   bool
 		want  string
 	}{
-		{"no client grant", nil, "User-delegated Access) with the scopes"},
-		{"a grant without delete", []string{auth0test.ScopeMeRead, auth0test.ScopeMeCreate, auth0test.ScopeMeUpdate, auth0test.ScopeMeFactors},
+		{"not activated", []string{}, true, "activate the My Account API"},
+		{"no client grant", nil, false, "User-delegated Access) with the scopes"},
+		{"a grant without delete", []string{auth0test.ScopeMeRead, auth0test.ScopeMeCreate, auth0test.ScopeMeUpdate, auth0test.ScopeMeFactors}, false,
 			"delete:me:authentication_methods\\\"]; add them to the application's client grant"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, envConfig{myAccount: true, meGrant: tc.grant, noMeGrant: tc.grant == nil})
+			e := newEnv(t, envConfig{myAccount: true, meGrant: tc.grant, noMeGrant: tc.grant == nil, meOff: tc.off})
 			b := e.browser(bob)
 			e.emu.QueueLogin(bob)
 			p := b.open("/account/mfa/")

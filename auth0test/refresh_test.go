@@ -84,6 +84,13 @@ func TestRefreshTokens(t *testing.T) {
 	wantInvalidRefresh(t, h.refresh("v1.not-a-token"))
 	wantError(t, h.refresh(""), http.StatusBadRequest, ErrCodeInvalidRequest, "Missing required parameter: refresh_token")
 
+	// The My Account API's audience issues one (with its client grant).
+	me := newRefreshHarness(t, WithMyAccountGrant(testClientID))
+	mm := me.login(me.s.MeAudience(), "openid read:me:authentication_methods offline_access")
+	if n := me.refreshOK(mm["refresh_token"].(string)); me.claims(me.base, n["access_token"].(string))["aud"].([]any)[0] != me.s.MeAudience() {
+		t.Errorf("a refreshed My Account token: %v", n)
+	}
+
 	// The MFA API audience issues one too (mfaAudienceIssuesRefreshTokens), for a 10-minute token.
 	mfa := h.login(h.s.MFAAudience(), "openid enroll offline_access")
 	if n := h.refreshOK(mfa["refresh_token"].(string)); n["expires_in"] != float64(600) {

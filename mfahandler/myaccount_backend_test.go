@@ -261,3 +261,47 @@ func TestMyAccountDiagnostics(t *testing.T) {
 		})
 	}
 }
+
+// TestBothBackendsPushAndEmail: a Guardian push (waiting, approved in the app, its recovery
+// code) and an email method, on either backend.
+func TestBothBackendsPushAndEmail(t *testing.T) {
+	t.Parallel()
+	for _, bk := range backends {
+		t.Run(bk.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, bk.cfg)
+			b := e.browser(bob)
+			b.stepUp()
+			_, id := startPush(t, b)
+			if p := b.poll(); p.status != http.StatusOK || !strings.Contains(p.body, "Waiting for the app") {
+				t.Fatalf("poll before approval: %d\n%s", p.status, p.body)
+			}
+			if err := e.emu.ApprovePush(id); err != nil {
+				t.Fatal(err)
+			}
+			e.clock.Advance(5 * time.Second)
+			p := b.poll()
+			if p.status != http.StatusSeeOther || p.header.Get("Location") != "/account/mfa/recovery-code" {
+				t.Fatalf("poll after approval: %d %q\n%s", p.status, p.header.Get("Location"), e.logs.String())
+			}
+			list := finishRecovery(t, b, b.follow(p))
+			mustContain(t, list, "Auth0 Guardian app", "was added.")
+			if len(activeIDs(e, bob, "push|")) != 1 {
+				t.Fatalf("push not active: %v", e.emu.Authenticators(bob))
+			}
+
+			e.clock.Advance(time.Minute) // the My Account write budget
+			form := b.open("/account/mfa/enroll/email")
+			code := b.submitForm(form, form.formTo(t, "/account/mfa/enroll/email"), url.Values{"email": {"bob.work@example.org"}})
+			if code.url.Path != "/account/mfa/enroll/code" {
+				t.Fatalf("after the email form: %d %s\n%s", code.status, code.url, code.body)
+			}
+			sent, ok := e.emu.LastCode("bob.work@example.org")
+			if !ok {
+				t.Fatal("no email sent")
+			}
+			done := b.submitForm(code, code.formTo(t, "/enroll/confirm"), url.Values{"code": {sent}})
+			mustContain(t, done, "Your email was added.")
+		})
+	}
+}

@@ -179,7 +179,7 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 		if err != nil {
 			return nil, fmt.Errorf("mfahandler: %w", err)
 		}
-		backend = mebackend.New(me, mebackend.Plan(o.myAccountPlan), circuitOpen)
+		backend = mebackend.New(me, mebackend.Plan(o.myAccountPlan), circuitOpen, o.now)
 		scopes = append([]string{"openid", "email"}, strings.Fields(myaccount.AllScopes)...)
 	}
 	h.svc = &enroll.Service{

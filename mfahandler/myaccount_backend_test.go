@@ -140,6 +140,7 @@ func TestMyAccountListShowsNamesAndDates(t *testing.T) {
 		t.Fatalf("rename through the API: %v %v", res, err)
 	}
 	res.Body.Close()
+	e.clock.Advance(16 * time.Second) // a change made elsewhere shows once the cached list is old
 	list := b.open("/account/mfa/")
 	mustContain(t, list, "Phone in my &lt;bag&gt;", `<th scope="col">Added</th>`, "<time datetime=")
 }
@@ -303,5 +304,36 @@ func TestBothBackendsPushAndEmail(t *testing.T) {
 			done := b.submitForm(code, code.formTo(t, "/enroll/confirm"), url.Values{"code": {sent}})
 			mustContain(t, done, "Your email was added.")
 		})
+	}
+}
+
+// TestMyAccountReadsSparingly: each user has a few reads a minute on the My Account API (Free:
+// 2), so a list read is reused by the next page view within 15 s, and a change made through
+// the page is read afresh.
+func TestMyAccountReadsSparingly(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envConfig{myAccount: true})
+	app, err := e.emu.SeedAuthenticator(bob, auth0test.FactorOTP, auth0test.SeedOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser(bob)
+	wantStatus(t, "list", b.stepUp(), http.StatusOK)
+	reads := func(mark int) int { return e.up.count(mark, http.MethodGet, "/me/v1/authentication-methods") }
+	mark := e.up.mark()
+	b.open("/account/mfa/")
+	page := b.open("/account/mfa/rename?id=" + url.QueryEscape(app.ID))
+	if n := reads(mark); n != 0 {
+		t.Fatalf("%d list reads for two page views right after the first, want 0", n)
+	}
+	done := b.submitForm(page, page.formTo(t, "/account/mfa/rename"), url.Values{"name": {"Laptop"}})
+	mustContain(t, done, "Laptop")
+	if n := reads(mark); n != 1 {
+		t.Fatalf("%d list reads after the rename, want 1: the rename's own check reads, the page after it reuses", n)
+	}
+	e.clock.Advance(16 * time.Second)
+	b.open("/account/mfa/")
+	if n := reads(mark); n != 2 {
+		t.Errorf("%d list reads after the cached list expired, want 2", n)
 	}
 }

@@ -43,11 +43,13 @@ type Backend struct {
 	api         *myaccount.Client
 	plan        Plan
 	circuitOpen func(error) bool
+	now         func() time.Time
+	lists       listCache
 }
 
-// New returns a Backend on api for a tenant of plan.
-func New(api *myaccount.Client, plan Plan, circuitOpen func(error) bool) *Backend {
-	return &Backend{api: api, plan: plan, circuitOpen: circuitOpen}
+// New returns a Backend on api for a tenant of plan; now is the clock of its list cache.
+func New(api *myaccount.Client, plan Plan, circuitOpen func(error) bool, now func() time.Time) *Backend {
+	return &Backend{api: api, plan: plan, circuitOpen: circuitOpen, now: now}
 }
 
 var (
@@ -67,15 +69,21 @@ func (b *Backend) WriteRule() limiter.Rule {
 
 // List implements enroll.Backend.
 func (b *Backend) List(ctx context.Context, token string) (*enroll.Inventory, error) {
+	if inv, ok := b.lists.get(token, b.now()); ok {
+		return inv, nil
+	}
 	ms, err := b.api.Methods(ctx, token, "")
 	if err != nil {
 		return nil, b.fault(err)
 	}
-	return Inventory(ms), nil
+	inv := Inventory(ms)
+	b.lists.put(token, inv, b.now())
+	return inv, nil
 }
 
 // Start implements enroll.Backend with POST /authentication-methods.
 func (b *Backend) Start(ctx context.Context, token string, req enroll.StartRequest) (*enroll.Enrollment, error) {
+	b.lists.drop(token) // a write: the next list is read afresh
 	er := myaccount.EnrollRequest{}
 	switch req.Factor {
 	case enroll.TOTP:
@@ -124,6 +132,7 @@ func checkEnrollment(f enroll.Factor, e *myaccount.Enrollment) error {
 
 // Confirm implements enroll.Backend with POST …/{id}/verify and the code.
 func (b *Backend) Confirm(ctx context.Context, token string, p *enroll.Pending, code string) error {
+	b.lists.drop(token) // a write: the next list is read afresh
 	_, err := b.api.Verify(ctx, token, myaccount.VerifyRequest{ID: p.MethodID, AuthSession: p.AuthSession, OTPCode: code})
 	if err != nil {
 		return b.fault(err)
@@ -134,6 +143,7 @@ func (b *Backend) Confirm(ctx context.Context, token string, p *enroll.Pending, 
 // Poll implements enroll.Backend for push: POST …/{id}/verify with the auth_session only,
 // which fails until the user approves in Guardian.
 func (b *Backend) Poll(ctx context.Context, token string, p *enroll.Pending) error {
+	b.lists.drop(token) // a write: the next list is read afresh
 	_, err := b.api.Verify(ctx, token, myaccount.VerifyRequest{ID: p.MethodID, AuthSession: p.AuthSession})
 	if err != nil {
 		return b.pollFault(err)
@@ -143,6 +153,7 @@ func (b *Backend) Poll(ctx context.Context, token string, p *enroll.Pending) err
 
 // Delete implements enroll.Backend.
 func (b *Backend) Delete(ctx context.Context, token, id string) error {
+	b.lists.drop(token) // a write: the next list is read afresh
 	if err := b.api.DeleteMethod(ctx, token, id); err != nil {
 		return b.fault(err)
 	}
@@ -151,6 +162,7 @@ func (b *Backend) Delete(ctx context.Context, token, id string) error {
 
 // Rename implements enroll.Renamer with PATCH {"name"}.
 func (b *Backend) Rename(ctx context.Context, token, id, name string) error {
+	b.lists.drop(token) // a write: the next list is read afresh
 	if _, err := b.api.UpdateMethod(ctx, token, id, myaccount.MethodUpdate{Name: &name}); err != nil {
 		return b.fault(err)
 	}
@@ -159,6 +171,7 @@ func (b *Backend) Rename(ctx context.Context, token, id, name string) error {
 
 // SetChannel implements enroll.ChannelSwitcher with PATCH {"preferred_authentication_method"}.
 func (b *Backend) SetChannel(ctx context.Context, token, id, channel string) error {
+	b.lists.drop(token) // a write: the next list is read afresh
 	c := myaccount.PhoneChannel(channel)
 	if _, err := b.api.UpdateMethod(ctx, token, id, myaccount.MethodUpdate{PreferredChannel: &c}); err != nil {
 		return b.fault(err)
@@ -169,6 +182,7 @@ func (b *Backend) SetChannel(ctx context.Context, token, id, channel string) err
 // IssueRecoveryCode implements enroll.RecoveryIssuer: POST {"type":"recovery-code"}, then
 // verify with its auth_session. The code counts only once verified.
 func (b *Backend) IssueRecoveryCode(ctx context.Context, token string) (string, error) {
+	b.lists.drop(token) // a write: the next list is read afresh
 	e, err := b.api.Enroll(ctx, token, myaccount.EnrollRequest{Type: myaccount.TypeRecoveryCode})
 	if err != nil {
 		return "", b.fault(err)

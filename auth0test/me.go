@@ -66,11 +66,17 @@ func problemType(status int) string {
 	return fmt.Sprintf("https://auth0.com/api-errors/A0E-%d-0001", status)
 }
 
+// problemJSON is the OAS ErrorResponse, members in its order.
+type problemJSON struct {
+	Type        string              `json:"type"`
+	Status      int                 `json:"status"`
+	Title       string              `json:"title"`
+	Detail      string              `json:"detail"`
+	Validations []map[string]string `json:"validation_errors,omitempty"`
+}
+
 func writeProblem(w http.ResponseWriter, p *problem) {
-	body := map[string]any{"type": problemType(p.status), "status": p.status, "title": p.title, "detail": p.detail}
-	if len(p.validations) > 0 {
-		body["validation_errors"] = p.validations
-	}
+	body := problemJSON{Type: problemType(p.status), Status: p.status, Title: p.title, Detail: p.detail, Validations: p.validations}
 	if p.retryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.FormatInt(ceilSeconds(p.retryAfter), 10))
 	}
@@ -264,16 +270,14 @@ func (s *Server) handleMeCreate(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, problemOf(e))
 		return
 	}
-	out := map[string]string{"id": st.ID, "auth_session": st.AuthSession}
-	if st.BarcodeURI != "" {
-		out["barcode_uri"] = st.BarcodeURI
-	}
-	if st.ManualCode != "" {
-		out["manual_input_code"] = st.ManualCode
-	}
-	if st.RecoveryCode != "" {
-		out["recovery_code"] = st.RecoveryCode
-	}
+	// The 202 body, members in the OAS order.
+	out := struct {
+		ID           string `json:"id"`
+		AuthSession  string `json:"auth_session"`
+		BarcodeURI   string `json:"barcode_uri,omitempty"`
+		ManualCode   string `json:"manual_input_code,omitempty"`
+		RecoveryCode string `json:"recovery_code,omitempty"`
+	}{st.ID, st.AuthSession, st.BarcodeURI, st.ManualCode, st.RecoveryCode}
 	w.Header().Set("Location", methodLocation(r, st.ID))
 	writeJSON(w, http.StatusAccepted, out)
 }

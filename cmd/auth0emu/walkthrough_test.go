@@ -42,6 +42,7 @@ const (
 	docScope         = "enroll read:authenticators remove:authenticators"
 	docConnection    = "Username-Password-Authentication"
 	tokenBodyShape   = `{"access_token":"eyJ…","scope":"enroll read:authenticators remove:authenticators","expires_in":600,"token_type":"Bearer"}`
+	meDocScope       = "create:me:authentication_methods read:me:authentication_methods update:me:authentication_methods"
 	expiredTokenWait = 10*time.Minute + time.Second
 )
 
@@ -56,6 +57,9 @@ var normalizers = []struct {
 	{regexp.MustCompile(`secret=[A-Z2-7]{32}`), "secret=…"},
 	{regexp.MustCompile(`"recovery_codes":\["[A-Z0-9]{24}"\]`), `"recovery_codes":["…"]`},
 	{regexp.MustCompile(`"oob_code":"Fe26\.2\*[^"]+"`), `"oob_code":"Fe26.2*…"`},
+	{regexp.MustCompile(`"auth_session":"Fe26\.2\*[^"]+"`), `"auth_session":"Fe26.2*…"`},
+	{regexp.MustCompile(`"manual_input_code":"[A-Z2-7]{32}"`), `"manual_input_code":"…"`},
+	{regexp.MustCompile(`"created_at":"[0-9T:.Z-]+"`), `"created_at":"…"`},
 }
 
 func normalize(body string) string {
@@ -163,6 +167,26 @@ func walkthroughSteps() []walkStep {
 		confirmOTP("4.6 confirm the same enrollment", "bob_fixed", "{otp}", true, 200, tokenConfirm),
 		list("4.7 list", "bob_fixed", true, 200,
 			`[{"id":"recovery-code|dev_…","authenticator_type":"recovery-code","active":true},{"id":"totp|dev_…","authenticator_type":"otp","active":true}]`),
+
+		// 5. The My Account API, as Carol (added through the control interface).
+		{name: "5.1 add Carol through the control interface", method: "CONTROL_ADD_CAROL"},
+		{name: "5.1 log in (My Account audience)", method: http.MethodPost, path: "/oauth/token",
+			form: []string{"grant_type", passwordRealm, "realm", docConnection, "username", "carol@example.com", "password", "carol-demo-password",
+				"audience", "https://{canonical}/me/", "scope", meDocScope, "client_id", docClientID, "client_secret", docClientSecret},
+			status: 200, body: `{"access_token":"eyJ…","scope":"` + meDocScope + `","expires_in":86400,"token_type":"Bearer"}`,
+			save: map[string]string{"carol": "access_token"}},
+		{name: "5.2 start an authenticator app", method: http.MethodPost, path: "/me/v1/authentication-methods", bearer: "carol",
+			json: `{"type":"totp"}`, status: 202,
+			body: `{"id":"totp|dev_…","auth_session":"Fe26.2*…","barcode_uri":"otpauth://totp/auth0emu:carol%40example.com?secret=…&issuer=auth0emu&algorithm=SHA1&digits=6&period=30","manual_input_code":"…"}`,
+			save: map[string]string{"me_id": "id", "auth_session": "auth_session", "secret": "manual_input_code"}},
+		{name: "5.3 verify", method: http.MethodPost, path: "/me/v1/authentication-methods/{me_id}/verify", bearer: "carol",
+			json: `{"auth_session":"{auth_session}","otp_code":"{otp}"}`, status: 201,
+			body: `{"id":"totp|dev_…","type":"totp","confirmed":true,"usage":["secondary"],"created_at":"…"}`},
+		{name: "5.4 list", method: http.MethodGet, path: "/me/v1/authentication-methods", bearer: "carol", status: 200,
+			body: `{"authentication_methods":[{"id":"totp|dev_…","type":"totp","confirmed":true,"usage":["secondary"],"created_at":"…"}]}`},
+		{name: "5.5 a third write in the minute", method: http.MethodPatch, path: "/me/v1/authentication-methods/{me_id}", bearer: "carol",
+			json: `{"name":"Work phone"}`, status: 429,
+			body: `{"type":"https://auth0.com/api-errors/A0E-429-0001","status":429,"title":"Too Many Requests","detail":"Too many requests for this user. Try again after the time in Retry-After."}`},
 	}
 }
 
@@ -186,6 +210,7 @@ type walk struct {
 	doc               string
 	now               func() time.Time
 	advance           func(time.Duration)
+	addUser           func(email, password string) // through the control interface
 }
 
 var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
@@ -224,6 +249,13 @@ func (w *walk) run(steps []walkStep) {
 	for _, st := range steps {
 		if st.method == "ADVANCE" {
 			w.advance(expiredTokenWait)
+			continue
+		}
+		if st.method == "CONTROL_ADD_CAROL" {
+			if w.addUser == nil {
+				w.t.Fatalf("%s: this walk has no control interface", st.name)
+			}
+			w.addUser("carol@example.com", "carol-demo-password")
 			continue
 		}
 		host := w.canonical
@@ -408,7 +440,7 @@ func readDoc(t *testing.T) string {
 	return string(b)
 }
 
-// TestWalkthrough replays sections 1, 2 and 4 of the document against run().
+// TestWalkthrough replays sections 1, 2, 4 and 5 of the document against run().
 func TestWalkthrough(t *testing.T) {
 	t.Parallel()
 	doc := readDoc(t)
@@ -439,6 +471,16 @@ func TestWalkthrough(t *testing.T) {
 
 	hc := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	w := &walk{t: t, hc: hc, canonical: s.Domain, custom: s.CustomDomain, state: map[string]string{}, doc: doc, now: time.Now}
+	w.addUser = func(email, password string) {
+		req, _ := http.NewRequest(http.MethodPost, s.ControlURL+"/users", strings.NewReader(`{"email":"`+email+`","password":"`+password+`"}`))
+		req.Header.Set("Authorization", "Bearer "+s.ControlToken)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := hc.Do(req)
+		if err != nil || res.StatusCode != http.StatusCreated {
+			t.Fatalf("adding %s through the control interface: %v %v", email, res, err)
+		}
+		res.Body.Close()
+	}
 	w.run(walkthroughSteps())
 }
 

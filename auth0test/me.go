@@ -1,6 +1,7 @@
 package auth0test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -159,7 +160,7 @@ func meBody(w http.ResponseWriter, r *http.Request, v any) bool {
 		writeProblem(w, &problem{status: e.status, title: e.code, detail: e.desc})
 		return false
 	}
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		detail := "The request body is not valid JSON for this operation."

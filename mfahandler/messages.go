@@ -252,7 +252,7 @@ var englishText = map[msgID]message{
 	mVerifiedEmail:    {text: "This email address is your account's verified email and can't be removed here."},
 	mVerifiedEmailRow: {text: "Your account's email: can't be removed here"},
 	mRenamed:          {text: "The method is now called “{{.Name}}”."},
-	mBadName:          {text: "Enter a name of 1 to 64 characters, letters, digits, spaces and punctuation only."},
+	mBadName:          {text: "Enter a name of 1 to 64 characters, without control characters. Nothing was changed."},
 	mChannelVoice:     {text: "Codes for this phone now come by voice call."},
 	mChannelSMS:       {text: "Codes for this phone now come by text message."},
 	mBadChannel:       {text: "Only a phone can switch between text messages and voice calls. Nothing was changed."},

@@ -167,7 +167,7 @@ func TestMyAccountRenameAndChannel(t *testing.T) {
 	wantStatus(t, "rename page", page, http.StatusOK)
 	mark := e.up.mark()
 	bad := b.submitForm(page, page.formTo(t, "/account/mfa/rename"), url.Values{"name": {"Work\u202ephone"}})
-	if bad.status != http.StatusBadRequest || !strings.Contains(bad.body, "Enter a name of 1 to 64 characters") || !strings.Contains(bad.body, `aria-invalid="true"`) {
+	if bad.status != http.StatusBadRequest || !strings.Contains(bad.body, "Enter a name of 1 to 64 characters, without control characters.") || !strings.Contains(bad.body, `aria-invalid="true"`) {
 		t.Fatalf("a name with a bidi override: %d\n%s", bad.status, bad.body)
 	}
 	if n := e.up.count(mark, http.MethodPatch, "/me/v1/"); n != 0 {

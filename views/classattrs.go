@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -148,20 +149,11 @@ func (k *classAttrs) svg(name string) templ.Component {
 func classList(names ...string) string {
 	out := make([]string, 0, len(names))
 	for _, n := range names {
-		if n = strings.TrimSpace(n); n != "" && !contains(out, n) {
+		if n = strings.TrimSpace(n); n != "" && !slices.Contains(out, n) {
 			out = append(out, n)
 		}
 	}
 	return strings.Join(out, " ")
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // button is the attribute of a button of the given variant ("primary", "secondary", "danger").

@@ -120,11 +120,3 @@ func otpauthLink(content string) (templ.SafeURL, bool) {
 	}
 	return templ.SafeURL(content), true
 }
-
-// channelLabel is a phone's switch button: what it turns on.
-func channelLabel(to Kind) string {
-	if to == KindVoice {
-		return "Use voice calls"
-	}
-	return "Use text messages"
-}

@@ -302,3 +302,11 @@ func (m PageMeta) documentTitle() string {
 	}
 	return m.Title + " – " + m.AppName
 }
+
+// channelLabel is a phone's switch button: what it turns on.
+func channelLabel(to Kind) string {
+	if to == KindVoice {
+		return "Use voice calls"
+	}
+	return "Use text messages"
+}

@@ -34,6 +34,10 @@ const (
 	// maxMethodName: [UNK] in the reference (the OAS gives no maxLength): chosen because a
 	// device label longer than 100 characters is no label.
 	maxMethodName = 100
+	// meDeletesRecoveryCode: [UNK] in the reference (the MFA API cannot delete a recovery
+	// code; the My Account API lists recovery-code as a method type and documents DELETE for
+	// methods without exceptions): chosen true, as the OAS reads.
+	meDeletesRecoveryCode = true
 	// meAuthSessionTTL: [UNK] in the reference: chosen as the oob_code lifetime (5 minutes),
 	// which bounds the codes the enrollment sent.
 	meAuthSessionTTL = oobCodeTTL

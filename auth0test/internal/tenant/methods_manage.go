@@ -62,6 +62,9 @@ func (t *Tenant) DeleteMethod(userID, id string) *Error {
 		return errMethodNotFound()
 	}
 	if as[0].kind == kindRecovery {
+		if !meDeletesRecoveryCode {
+			return errMe(http.StatusConflict, "conflict", descNoRecoveryDelete)
+		}
 		t.mu.Lock()
 		defer t.mu.Unlock()
 		st.auths = slices.DeleteFunc(st.auths, func(a *authn) bool { return a.kind == kindRecovery })

@@ -92,7 +92,7 @@ func WithUsers(users ...User) Option {
 
 // WithSettings sets the tenant's MFA settings (default DefaultSettings()).
 func WithSettings(s Settings) Option {
-	return func(c *config) { s = s.clone(); c.settings = &s }
+	return func(c *config) { cp := s.clone(); c.settings = &cp } // a copy each time: an Option may be shared by tenants started at once
 }
 
 // WithTenantName sets the tenant's friendly name, shown on the pages and in

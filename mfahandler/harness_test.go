@@ -72,17 +72,19 @@ func (l *logBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l
 // env is a host app (scs sessions, a test sign-in route) with selfmfa mounted, running against
 // the emulated tenant through real loopback HTTP.
 type env struct {
-	t      *testing.T
-	emu    *auth0test.Server
-	clock  *clock
-	app    *httptest.Server
-	h      *mfahandler.Handler
-	logs   *logBuffer
-	sm     *scs.SessionManager // the host's session manager, to inspect the store directly
-	mux    *http.ServeMux      // the host's routes, for tests that add their own
-	up     *upstream           // every call the handler makes to the tenant
-	mu     sync.Mutex
-	events []mfahandler.Event
+	t     *testing.T
+	emu   *auth0test.Server
+	clock *clock
+	app   *httptest.Server
+	h     *mfahandler.Handler
+	logs  *logBuffer
+	sm    *scs.SessionManager // the host's session manager, to inspect the store directly
+	mux   *http.ServeMux      // the host's routes, for tests that add their own
+	up    *upstream           // every call the handler makes to the tenant
+	// myAccount: the handler runs on the My Account API (envConfig.myAccount).
+	myAccount bool
+	mu        sync.Mutex
+	events    []mfahandler.Event
 }
 
 type envConfig struct {
@@ -94,13 +96,17 @@ type envConfig struct {
 	clientTimeout time.Duration
 	// rewrite, when set, may change the tenant's answers before the handler reads them.
 	rewrite func(req *http.Request, res *http.Response)
+	// answer, when set, may answer a call in the tenant's place (a non-nil response): the
+	// tenant never sees that call.
+	answer func(req *http.Request) *http.Response
 	// defaultFactors leaves WithFactors out, so the handler offers what it offers by default.
 	defaultFactors bool
 	// signOutOthers wires WithSignOutOtherSessions to session.SignOutOtherSCS on the host's
 	// session manager.
 	signOutOthers bool
 	// myAccount runs the handler on the My Account API (WithMyAccountAPI), the emulator with
-	// the client grant it needs and without per-user limits (tests read often).
+	// the client grant it needs and without per-user limits on either side (tests read and
+	// write often; a test of the budget passes WithMyAccountAPI with its plan in opts).
 	myAccount bool
 	// meGrant are the scopes of the client's My Account grant (nil: all five); noMeGrant
 	// leaves the grant out.
@@ -145,9 +151,10 @@ func newEnv(t *testing.T, cfg envConfig) *env {
 	sm.IdleTimeout = 30 * time.Minute
 	sm.Lifetime = 12 * time.Hour
 	up := newUpstream(cfg.rewrite)
+	up.answer = cfg.answer
 	up.next.TLSClientConfig = &tls.Config{RootCAs: emu.CertPool()} // nil: the system's, unused over http
 	t.Cleanup(up.close)
-	e := &env{t: t, emu: emu, clock: clk, logs: &logBuffer{}, sm: sm, up: up}
+	e := &env{t: t, emu: emu, clock: clk, logs: &logBuffer{}, sm: sm, up: up, myAccount: cfg.myAccount}
 	sm.ErrorFunc = session.ErrorFunc(slog.New(slog.NewJSONHandler(e.logs, nil))) // as the README asks
 	mux := http.NewServeMux()
 	e.mux = mux
@@ -191,7 +198,7 @@ func newEnv(t *testing.T, cfg envConfig) *env {
 		}),
 	}, cfg.opts...)
 	if cfg.myAccount {
-		opts = append([]mfahandler.Option{mfahandler.WithMyAccountAPI(mfahandler.PlanEnterprise)}, opts...)
+		opts = append([]mfahandler.Option{mfahandler.WithMyAccountAPI(mfahandler.PlanUnlimited)}, opts...)
 	}
 	if cfg.tls {
 		opts = append([]mfahandler.Option{mfahandler.WithLoopbackTenant()}, opts...)

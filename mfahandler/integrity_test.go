@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -814,18 +815,24 @@ func TestAuth0RefusalsThroughTheHandler(t *testing.T) {
 
 func withTimes(f auth0test.Fault, n int) auth0test.Fault { f.Times = n; return f }
 
-// TestEnrollmentExpiresAfterTenMinutes: a setup is usable for 10 minutes after its last code
-// was sent; after that its code is refused without reaching Auth0 and the user starts again
+// TestEnrollmentExpires: a setup is usable for 10 minutes after its last code was sent (5 on
+// the My Account API); after that its code is refused without reaching Auth0 and the user
+// starts again
 // (ASVS 6.4.1; T39, T40).
-func TestEnrollmentExpiresAfterTenMinutes(t *testing.T) {
+func TestEnrollmentExpires(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
-		after  time.Duration
-		usable bool
-	}{{9*time.Minute + 59*time.Second, true}, {10*time.Minute + time.Second, false}} {
-		t.Run(c.after.String(), func(t *testing.T) {
+		myAccount bool
+		after     time.Duration
+		usable    bool
+	}{
+		{false, 9*time.Minute + 59*time.Second, true}, {false, 10*time.Minute + time.Second, false},
+		// The My Account API's auth_session: a named guess of 5 minutes (mebackend).
+		{true, 4*time.Minute + 59*time.Second, true}, {true, 5*time.Minute + time.Second, false},
+	} {
+		t.Run(fmt.Sprint(map[bool]string{false: "mfa-api", true: "my-account"}[c.myAccount], "/", c.after), func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, envConfig{})
+			e := newEnv(t, envConfig{myAccount: c.myAccount})
 			b := e.browser(bob)
 			b.stepUp()
 			setup, secret := startTOTP(t, b)
@@ -833,6 +840,7 @@ func TestEnrollmentExpiresAfterTenMinutes(t *testing.T) {
 			e.emu.QueueLogin(bob) // the MFA API token is renewed on the way
 			f := setup.formTo(t, "/enroll/confirm")
 			f.values.Set("code", totpCode(t, secret, e.clock.Now()))
+			mark := e.up.mark()
 			p := b.follow(b.post(e.app.URL+f.action, f.values))
 			if p.url.Path == "/account/mfa/enroll/totp" {
 				// Back from the token renewal on the setup page: the user enters the code again.
@@ -849,6 +857,9 @@ func TestEnrollmentExpiresAfterTenMinutes(t *testing.T) {
 				t.Fatalf("a setup of %v was confirmed", c.after)
 			}
 			mustContain(t, p, "no longer in progress")
+			if n := e.up.count(mark, http.MethodPost, e.apiPath()); n != 0 {
+				t.Errorf("the code of an expired setup reached Auth0 (%d calls)", n)
+			}
 			if _, held := e.sessionValues(b.cookie())["mfa.pending"]; held {
 				t.Error("the expired enrollment (its TOTP secret) is still in the session")
 			}

@@ -220,6 +220,10 @@ const (
 	PlanFree MyAccountPlan = iota
 	PlanEssentials
 	PlanEnterprise
+	// PlanUnlimited keeps no per-user write budget: for a tenant whose limits Auth0 raised,
+	// and for tests against auth0test started WithMyAccountPlan(auth0test.PlanUnlimited).
+	// A 429 from Auth0 still becomes "try again in N seconds".
+	PlanUnlimited
 )
 
 // WithMyAccountAPI uses Auth0's My Account API instead of the MFA API: methods have names and

@@ -24,9 +24,12 @@ import (
 type upstream struct {
 	next    *http.Transport
 	rewrite func(req *http.Request, res *http.Response)
-	mu      sync.Mutex
-	calls   []string
-	scheme  map[string]bool // URL schemes of the calls
+	// answer, when set, may answer a call in the tenant's place (non-nil): the tenant never
+	// sees it.
+	answer func(req *http.Request) *http.Response
+	mu     sync.Mutex
+	calls  []string
+	scheme map[string]bool // URL schemes of the calls
 	// timeouts gives calls ("METHOD /path-prefix") a short deadline of their own, so that a
 	// hanging call fails fast while every other call keeps the client's normal timeout.
 	timeouts map[string]time.Duration
@@ -71,6 +74,11 @@ func (u *upstream) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	u.mu.Unlock()
+	if u.answer != nil {
+		if res := u.answer(req); res != nil {
+			return res, nil
+		}
+	}
 	if d > 0 {
 		ctx, cancel := context.WithTimeout(req.Context(), d)
 		defer cancel()

@@ -150,9 +150,24 @@ type FactorLister interface {
 	Factors(ctx context.Context, token string) (factors []Factor, ok bool, err error)
 }
 
+// EnrollmentLifetime is a backend whose enrollments live shorter than PendingTTL (the My
+// Account API's auth_session): the core ends one after that long since its last code was
+// sent, before a confirmation Auth0 would refuse.
+type EnrollmentLifetime interface {
+	EnrollmentTTL() time.Duration
+}
+
+// ListForgetter is a backend that reuses a list read through a token for a while (the My
+// Account API's per-user read limit): Forget makes the next list through token a fresh read,
+// for a decision a stale list must not make (the last-factor guard).
+type ListForgetter interface {
+	Forget(token string)
+}
+
 // WriteBudget is a backend whose writes Auth0 limits per user (the My Account API: 2 a
 // minute on a free tenant): the core spends one of the rule's tokens before every write, so
-// no call is wasted on a request sure to be refused.
+// no call is wasted on a request sure to be refused. ok false: this tenant's writes are not
+// budgeted.
 type WriteBudget interface {
-	WriteRule() limiter.Rule
+	WriteRule() (rule limiter.Rule, ok bool)
 }

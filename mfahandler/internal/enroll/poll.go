@@ -7,6 +7,14 @@ func (t *Tx) Poll() Result {
 	if err != nil {
 		return failed(err, Place{})
 	}
+	if p == nil {
+		if old := t.raw(); old != nil && old.Factor == Push {
+			// Its time ran out here before Auth0 said so (the My Account API's shorter
+			// lifetime): the same answer as Auth0's expiry.
+			t.abandon(old)
+			return Result{Outcome: Expired, Factor: Push, Pending: old}.with(Event{Kind: "confirm_failed", Factor: Push, Reason: "push_expired"})
+		}
+	}
 	if p == nil || p.Factor != Push {
 		return Result{Outcome: NotInProgress, Reason: "quiet"}
 	}

@@ -45,6 +45,11 @@ func (t *Tx) Remove(id string) Result {
 	if err := t.lockUser(); err != nil {
 		return LockResult(err)
 	}
+	if f, ok := t.s.Backend.(ListForgetter); ok && t.s.LastFactorGuard {
+		// A list reused from a moment ago may still show a method removed since in another
+		// tab: the guard counts what is there now.
+		f.Forget(token)
+	}
 	inv, err := t.list(token)
 	if err != nil {
 		return failed(err, resume)

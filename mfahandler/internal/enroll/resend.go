@@ -55,7 +55,9 @@ func (t *Tx) Resend(enrollmentID string) Result {
 		}
 		return failed(err, Place{Kind: AtList})
 	}
-	p.OOBCode = started.OOBCode
+	// The new start is what the code refers to now: on the My Account API a new method id
+	// and auth_session (the deleted one's are dead).
+	p.OOBCode, p.MethodID, p.AuthSession = started.OOBCode, started.MethodID, started.AuthSession
 	p.Sends++
 	p.Started = t.now()
 	if started.RecoveryCode != "" {

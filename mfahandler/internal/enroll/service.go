@@ -114,13 +114,13 @@ func (t *Tx) raw() *Pending {
 	return p
 }
 
-// fresh is the session's enrollment if it is still within PendingTTL.
+// fresh is the session's enrollment if it is still within its lifetime (pendingTTL).
 func (t *Tx) fresh() (*Pending, error) {
 	p, err := t.rec.Pending()
 	if err != nil {
 		return nil, err
 	}
-	if p == nil || p.Sub != t.sub || t.now().Sub(p.Started) > PendingTTL {
+	if p == nil || p.Sub != t.sub || t.now().Sub(p.Started) > t.pendingTTL() {
 		return nil, nil
 	}
 	return p, nil
@@ -177,7 +177,11 @@ func (t *Tx) spendWrite(f Factor) (Result, bool) {
 	if !ok {
 		return Result{}, true
 	}
-	return t.spend(wb.WriteRule(), f)
+	rule, ok := wb.WriteRule()
+	if !ok {
+		return Result{}, true
+	}
+	return t.spend(rule, f)
 }
 
 // list lists the user's authenticators.
@@ -281,10 +285,19 @@ func (t *Tx) over(p *Pending) Result {
 // clean-up (or Auth0's 24 hours).
 func (t *Tx) dropExpired() error {
 	p := t.raw()
-	if p == nil || t.now().Sub(p.Started) <= PendingTTL {
+	if p == nil || t.now().Sub(p.Started) <= t.pendingTTL() {
 		return nil
 	}
 	return t.forget(p)
+}
+
+// pendingTTL is how long an enrollment stays usable: PendingTTL, or the backend's shorter
+// lifetime.
+func (t *Tx) pendingTTL() time.Duration {
+	if l, ok := t.s.Backend.(EnrollmentLifetime); ok && l.EnrollmentTTL() < PendingTTL {
+		return l.EnrollmentTTL()
+	}
+	return PendingTTL
 }
 
 // notInProgress is the answer to a form of an enrollment that is not (or no longer) in

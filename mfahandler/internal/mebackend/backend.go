@@ -28,12 +28,18 @@ const (
 	PlanFree Plan = iota
 	PlanEssentials
 	PlanEnterprise
+	// PlanUnlimited keeps no per-user budget: a tenant whose limits Auth0 raised, or
+	// auth0test's PlanUnlimited. A 429 from Auth0 is still a limit hit with its wait.
+	PlanUnlimited
 )
 
-// writesPerMinute is the plan's per-user write limit.
+// writesPerMinute is the plan's per-user write limit (0: none kept).
 func (p Plan) writesPerMinute() int {
-	if p == PlanFree {
+	switch p {
+	case PlanFree:
 		return 2
+	case PlanUnlimited:
+		return 0
 	}
 	return 5
 }
@@ -59,12 +65,29 @@ var (
 	_ enroll.RecoveryIssuer  = (*Backend)(nil)
 	_ enroll.FactorLister    = (*Backend)(nil)
 	_ enroll.WriteBudget     = (*Backend)(nil)
+	_ enroll.ListForgetter   = (*Backend)(nil)
 )
 
+// EnrollmentTTL implements enroll.EnrollmentLifetime.
+func (b *Backend) EnrollmentTTL() time.Duration { return authSessionTTL }
+
+// authSessionTTL: [UNK] in the reference: how long Auth0 accepts an enrollment's
+// auth_session. Chosen as the lifetime of the codes an enrollment sends (5 minutes), the
+// shortest plausible one, so that the page says the setup expired rather than letting a code
+// be typed into an enrollment Auth0 has ended; a resend starts a new auth_session. The
+// emulator's meAuthSessionTTL is the same guess.
+const authSessionTTL = 5 * time.Minute
+
+// Forget implements enroll.ListForgetter.
+func (b *Backend) Forget(token string) { b.lists.drop(token) }
+
 // WriteRule implements enroll.WriteBudget: the plan's per-user writes a minute.
-func (b *Backend) WriteRule() limiter.Rule {
+func (b *Backend) WriteRule() (limiter.Rule, bool) {
 	n := b.plan.writesPerMinute()
-	return limiter.Rule{Name: "me_writes", Burst: n, Refill: time.Minute / time.Duration(n)}
+	if n == 0 {
+		return limiter.Rule{}, false
+	}
+	return limiter.Rule{Name: "me_writes", Burst: n, Refill: time.Minute / time.Duration(n)}, true
 }
 
 // List implements enroll.Backend.

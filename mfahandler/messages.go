@@ -63,6 +63,7 @@ const (
 	mLockUnavailable   msgID = "error.lock_unavailable"
 	mCheckUnavailable  msgID = "error.check_unavailable"
 	mRecoveryNotShown  msgID = "recovery.unavailable"
+	mRecoveryLater     msgID = "recovery.later"
 	mTooMany           msgID = "error.too_many"
 	mConfig            msgID = "error.config"
 	mUpstream          msgID = "error.upstream"
@@ -143,6 +144,7 @@ const (
 	lPhoneNumber  msgID = "field.phone_number"
 	lEmailAddress msgID = "field.email"
 	lWaitFew      msgID = "wait.few_minutes"
+	lWaitSeconds  msgID = "wait.seconds"
 	lWaitMinutes  msgID = "wait.minutes"
 	lWaitHours    msgID = "wait.hours"
 	lMethodTOTP   msgID = "method.totp"
@@ -212,7 +214,9 @@ var englishText = map[msgID]message{
 	mLockUnavailable:   {text: "Your sign-in methods could not be changed right now. Nothing was changed."},
 	mCheckUnavailable:  {text: "Your request could not be checked right now. Nothing was changed."},
 	mRecoveryNotShown:  {text: "Your recovery code could not be shown right now. Reload this page in a moment."},
-	mTooMany:           {text: "There have been too many attempts. Please wait {{.Wait}} and try again. Nothing was changed."},
+	mRecoveryLater: {text: "Your recovery code isn't ready yet: only a few changes to your sign-in methods are allowed each minute. " +
+		"In {{.Wait}}, create it on your security page with “Create a recovery code”."},
+	mTooMany: {text: "There have been too many attempts. Please wait {{.Wait}} and try again. Nothing was changed."},
 	mConfig: {text: "Managing sign-in methods is not available right now because of a configuration problem on our side. " +
 		"Nothing was changed. Please try again later or contact support."},
 	mUpstream:       {text: "The sign-in service did not answer. Nothing was changed. Please try again in a moment."},
@@ -296,6 +300,7 @@ var englishText = map[msgID]message{
 	lPhoneNumber:  {text: "phone number"},
 	lEmailAddress: {text: "email address"},
 	lWaitFew:      {text: "a few minutes"},
+	lWaitSeconds:  {plural: map[string]string{"one": "a second", "other": "{{.Count}} seconds"}},
 	lWaitMinutes:  {plural: map[string]string{"one": "a minute", "other": "{{.Count}} minutes"}},
 	lWaitHours:    {plural: map[string]string{"one": "an hour", "other": "{{.Count}} hours"}},
 	lMethodTOTP:   {text: "Authenticator app"},
@@ -347,6 +352,9 @@ func (h *Handler) waitText(r *http.Request, d time.Duration) string {
 	switch {
 	case d <= 0:
 		return h.t(r, lWaitFew)
+	case d < time.Minute:
+		// The real number: Auth0's per-minute limits answer waits of seconds.
+		return h.tn(r, lWaitSeconds, int((d+time.Second-1)/time.Second))
 	case d < time.Hour:
 		return h.tn(r, lWaitMinutes, max(1, int((d+time.Minute-1)/time.Minute)))
 	default:

@@ -39,6 +39,12 @@ func (h *Handler) recoveryPage(w http.ResponseWriter, r *request) error {
 	return nil
 }
 
+// recoveryCreate creates the recovery code of a user who has a method but none (the My
+// Account API issues codes on request): POST {base}/recovery-code/new, then its one display.
+func (h *Handler) recoveryCreate(w http.ResponseWriter, r *request) error {
+	return h.answer(w, r, h.tx(w, r).CreateRecoveryCode())
+}
+
 // recoveryAck is the "I have saved it" step: POST {base}/recovery-code.
 // The sentence is the one every other setup ends with, "Your {method} was added.", naming the
 // method from the page's form when it is a factor of the table (the field only picks one of

@@ -126,6 +126,10 @@ func (h *Handler) renderList(w http.ResponseWriter, r *request, inv *enroll.Inve
 		page.Groups = append(page.Groups, h.viewGroup(r.Request, g, true))
 	}
 	page.Recovery = views.RecoveryStatus{Enabled: inv.RecoveryActive || len(inv.Methods) > 0, SetUp: inv.RecoveryActive}
+	if h.tx(w, r).CanCreateRecoveryCode(inv) {
+		create := h.form(r.Request, "/recovery-code/new")
+		page.Recovery.Create = &create
+	}
 	tenant, known := h.tenantFactors(w, r)
 	for _, s := range enroll.Specs() {
 		if !h.enabled(Factor(s.Factor)) || (known && !tenant[s.Factor]) {
@@ -275,6 +279,9 @@ func (h *Handler) recoveryComponent(r *request, rec enroll.RecoveryDisplay) temp
 			page.Reason = views.NoCodeEarlier
 		case "disabled":
 			page.Reason = views.NoCodeDisabled
+		case enroll.NoCodeLater:
+			page.Reason = views.NoCodeLater
+			page.Message = h.t(r.Request, mRecoveryLater, a("Wait", h.waitText(r.Request, rec.Wait)))
 		}
 	}
 	return h.views.RecoveryCode(page)

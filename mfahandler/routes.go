@@ -21,6 +21,7 @@ import (
 //	GET  {base}/enroll/push/status    poll the push enrollment (named exception: completes a step)
 //	GET  {base}/recovery-code         show the recovery code once
 //	POST {base}/recovery-code         "I have saved it"
+//	POST {base}/recovery-code/new     create a recovery code (My Account: the user has a method, no code)
 //	GET  {base}/remove?id=            confirm a removal
 //	POST {base}/remove                remove (DELETE /mfa/authenticators/{id})
 //	POST {base}/sessions/others       sign out the user's other sessions, or keep them (WithSignOutOtherSessions)
@@ -40,6 +41,7 @@ func (h *Handler) routes() {
 	m.Handle("POST "+b+"/enroll/{factor}", h.page(h.enrollStart))
 	m.Handle("GET "+b+"/recovery-code", h.page(h.recoveryPage))
 	m.Handle("POST "+b+"/recovery-code", h.page(h.recoveryAck))
+	m.Handle("POST "+b+"/recovery-code/new", h.page(h.recoveryCreate))
 	m.Handle("GET "+b+"/remove", h.page(h.removePage))
 	m.Handle("POST "+b+"/remove", h.page(h.remove))
 	m.Handle("GET "+b+"/rename", h.page(h.renamePage))

@@ -95,5 +95,7 @@ func samplePages(meta PageMeta) []page {
 		{"list-my-account", List(ListPage{Meta: meta, Groups: named, Recovery: RecoveryStatus{Enabled: true, SetUp: true}}), 1},
 		{"rename", Rename(RenamePage{Meta: meta, Group: named[0], Form: form(base + "/rename"), Name: "Work phone", Cancel: Action{Href: base}}), 1},
 		{"rename-error", Rename(RenamePage{Meta: meta, Group: named[0], Form: form(base + "/rename"), Name: "Work\u202ephone", Error: "Enter a name of 1 to 64 characters.", Cancel: cancel}), 2},
+		{"recovery-none-later", RecoveryCode(RecoveryCodePage{Meta: meta, Reason: NoCodeLater, Saved: form(base + "/recovery/saved")}), 1},
+		{"list-my-account-create-code", List(ListPage{Meta: meta, Groups: named, Recovery: RecoveryStatus{Enabled: true, Create: formp(base + "/recovery-code/new")}}), 2},
 	}
 }

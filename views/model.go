@@ -168,6 +168,9 @@ type RecoveryStatus struct {
 	Enabled bool   // recovery codes are in use: show the status
 	SetUp   bool   // the user has a recovery code
 	Help    string // overrides the default sentence on what to do
+	// Create, when set, offers to create a recovery code now (a backend that issues them on
+	// request, for a user with a method and no code): a POST form with one button.
+	Create *Form
 }
 
 // EnrollChoice is one way to add a method on the list page.
@@ -315,6 +318,9 @@ const (
 	// NoCodeEarlier: Auth0 returns the code only with the first enrollment, and an earlier,
 	// unfinished enrollment received it.
 	NoCodeEarlier NoCodeReason = "earlier"
+	// NoCodeLater: Auth0's per-user limit on changes refused the code just now; the list
+	// page's RecoveryStatus.Create makes it later.
+	NoCodeLater NoCodeReason = "later"
 )
 
 // RecoveryCodePage shows the recovery code exactly once, with copy, print and download, and a

@@ -171,6 +171,8 @@ func recoveryHelp(r RecoveryStatus, hasFactors bool) string {
 		return r.Help
 	case r.SetUp:
 		return "If you lose access to your other methods, you can sign in with your recovery code. Keep it somewhere safe: we showed it only once."
+	case hasFactors && r.Create != nil:
+		return "You don't have a recovery code yet. Create one now: it's your way in if you lose your phone or app. We show it only once."
 	case hasFactors:
 		return "You don't have a recovery code, so losing your phone or app could lock you out. Add a second method as a backup."
 	}
@@ -244,6 +246,8 @@ func noCodeMessage(p RecoveryCodePage) string {
 		return "A recovery code is only issued with your first setup, and it went to an earlier setup that wasn't finished, so we can't show one now. So that you can't be locked out, add a second method as a backup."
 	case NoCodeDisabled:
 		return "This site doesn't use recovery codes. So that you can't be locked out if you lose this method, add a second one as a backup."
+	case NoCodeLater:
+		return "Your recovery code isn't ready yet: only a few changes to your sign-in methods are allowed each minute. In a minute, create it on your security page with “Create a recovery code”."
 	}
 	return "So that you can't be locked out if you lose this method, add a second one as a backup."
 }

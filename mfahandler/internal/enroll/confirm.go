@@ -3,6 +3,7 @@ package enroll
 import (
 	"errors"
 	"regexp"
+	"time"
 )
 
 // codePattern is the only code shape forwarded to Auth0: six ASCII digits.
@@ -178,12 +179,17 @@ func (t *Tx) finish(p *Pending) Result {
 	if code == "" && p.NoCodeReason == "earlier" {
 		code = t.unshownRecoveryCode() // held by the ledger from an earlier session's setup
 	}
+	reason, wait := p.NoCodeReason, time.Duration(0)
 	if code == "" && p.FirstFactor {
-		code = t.issueRecoveryCode() // a backend that issues codes on request (My Account)
+		// A backend that issues codes on request (My Account). Refused by the per-user write
+		// limit, the page says when the list's button can create it.
+		if code, wait = t.issueRecoveryCode(); code == "" && wait > 0 {
+			reason = NoCodeLater
+		}
 	}
-	res.ShowRecovery = code != "" || (p.FirstFactor && p.NoCodeReason != "")
+	res.ShowRecovery = code != "" || (p.FirstFactor && reason != "")
 	if res.ShowRecovery {
-		d := RecoveryDisplay{ID: newID(), Sub: t.sub, Code: code, Issued: code != "", Reason: p.NoCodeReason, Factor: p.Factor}
+		d := RecoveryDisplay{ID: newID(), Sub: t.sub, Code: code, Issued: code != "", Reason: reason, Wait: wait, Factor: p.Factor}
 		if err := t.s.Ledger.HoldDisplay(t.ctx, t.sub, d); err != nil {
 			return Result{Outcome: AddedBut, Factor: p.Factor, Err: err}
 		}
@@ -202,28 +208,4 @@ func (t *Tx) finish(p *Pending) Result {
 		res = res.with(Event{Kind: "recovery_code_set", Factor: p.Factor})
 	}
 	return res
-}
-
-// issueRecoveryCode asks a RecoveryIssuer backend for the user's recovery code after their
-// first factor; "" when the backend issues none on request or the request failed (logged: the
-// factor is added either way, and the list offers to create one).
-func (t *Tx) issueRecoveryCode() string {
-	ri, ok := t.s.Backend.(RecoveryIssuer)
-	if !ok {
-		return ""
-	}
-	token := t.anyToken()
-	if token == "" {
-		return ""
-	}
-	if res, ok := t.spendWrite(""); !ok {
-		t.s.Log.Warn("mfahandler: no recovery code issued after the first factor: write budget spent", "retry_after", res.RetryAfter.String())
-		return ""
-	}
-	code, err := ri.IssueRecoveryCode(t.ctx, token)
-	if err != nil {
-		t.s.Log.Warn("mfahandler: no recovery code issued after the first factor", "error", err.Error())
-		return ""
-	}
-	return code
 }

@@ -45,7 +45,9 @@ type RecoveryDisplay struct {
 	Sub    string `json:"sub"`
 	Code   string `json:"code"`
 	Issued bool   `json:"issued"`           // false: Auth0 sent none; the page explains why
-	Reason string `json:"reason,omitempty"` // why none was sent: Pending.NoCodeReason
+	Reason string `json:"reason,omitempty"` // why none was sent: Pending.NoCodeReason or NoCodeLater
+	// Wait is, for NoCodeLater, how long until the code can be created.
+	Wait time.Duration `json:"wait,omitempty"`
 	// Factor is the method whose setup this display ends, for the sentence after it.
 	Factor Factor `json:"factor,omitempty"`
 }

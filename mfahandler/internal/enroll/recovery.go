@@ -1,6 +1,9 @@
 package enroll
 
-import "errors"
+import (
+	"errors"
+	"time"
+)
 
 // TakeRecoveryCode uses up the single display of the recovery code waiting for the user.
 // render prepares the page first: a failing (or panicking) view leaves the code for the next
@@ -52,4 +55,83 @@ func (t *Tx) GiveBackRecoveryCode(d *RecoveryDisplay) {
 func (t *Tx) RecoveryWaiting() bool {
 	d, err := t.s.Ledger.Display(t.ctx, t.sub)
 	return err == nil && d != nil
+}
+
+// NoCodeLater is the RecoveryDisplay reason when the backend issues recovery codes on request
+// but Auth0's per-user write limit (or the budget the core keeps for it) refused one just now:
+// the first factor's enrollment spent the minute's writes on a Free tenant. The list then
+// offers CreateRecoveryCode.
+const NoCodeLater = "later"
+
+// CanCreateRecoveryCode reports whether the user can create a recovery code from the list: the
+// backend issues them on request, the user has a real factor, and no active code.
+func (t *Tx) CanCreateRecoveryCode(inv *Inventory) bool {
+	_, ok := t.s.Backend.(RecoveryIssuer)
+	return ok && inv != nil && !inv.RecoveryActive && inv.RealFactors() > 0
+}
+
+// CreateRecoveryCode issues the recovery code of a user who has a factor but no code (on the
+// My Account API, one whose first setup met the write limit): RecoveryPending when it waits
+// for its single display, LimitHit (or Auth0's 429) with the wait when the limit refuses it
+// again.
+func (t *Tx) CreateRecoveryCode() Result {
+	list := Place{Kind: AtList}
+	token, err := t.token(MinTokenLife, list)
+	if err != nil {
+		return failed(err, list)
+	}
+	if err := t.lockUser(); err != nil {
+		return LockResult(err)
+	}
+	if t.RecoveryWaiting() {
+		return Result{Outcome: RecoveryPending} // a double submit: the first one's code waits
+	}
+	inv, err := t.list(token)
+	if err != nil {
+		return failed(err, list)
+	}
+	if !t.CanCreateRecoveryCode(inv) {
+		return Result{Outcome: NoRecovery}
+	}
+	ri, _ := t.s.Backend.(RecoveryIssuer)
+	if res, ok := t.spendWrite(""); !ok {
+		return res
+	}
+	code, err := ri.IssueRecoveryCode(t.ctx, token)
+	if err != nil {
+		return failed(err, list) // Auth0's 429 becomes "try again in N seconds" there
+	}
+	d := RecoveryDisplay{ID: newID(), Sub: t.sub, Code: code, Issued: true}
+	if err := t.s.Ledger.HoldDisplay(t.ctx, t.sub, d); err != nil {
+		// Auth0 has the code and the page cannot show it: say so, never pretend.
+		return Result{Outcome: Unavailable, Reason: "recovery", Err: err}
+	}
+	return Result{Outcome: RecoveryPending}.with(Event{Kind: "recovery_code_set"})
+}
+
+// issueRecoveryCode asks a RecoveryIssuer backend for the user's recovery code after their
+// first factor. "" when the backend issues none on request or the request failed (logged:
+// the factor is added either way); with wait > 0 when a write limit refused it for that long.
+func (t *Tx) issueRecoveryCode() (code string, wait time.Duration) {
+	ri, ok := t.s.Backend.(RecoveryIssuer)
+	if !ok {
+		return "", 0
+	}
+	token := t.anyToken()
+	if token == "" {
+		return "", 0
+	}
+	if res, ok := t.spendWrite(""); !ok {
+		t.s.Log.Warn("mfahandler: no recovery code issued after the first factor: write budget spent", "retry_after", res.RetryAfter.String())
+		return "", max(res.RetryAfter, time.Second)
+	}
+	code, err := ri.IssueRecoveryCode(t.ctx, token)
+	if err != nil {
+		t.s.Log.Warn("mfahandler: no recovery code issued after the first factor", "error", err.Error())
+		if ClassOf(err) == ClassRateLimited {
+			return "", max(RetryAfterOf(err), time.Second)
+		}
+		return "", 0
+	}
+	return code, 0
 }

@@ -20,6 +20,7 @@ func TestRecoveryCodeAfterTheWriteLimit(t *testing.T) {
 		opts:    []mfahandler.Option{mfahandler.WithMyAccountAPI(mfahandler.PlanFree)},
 		emuOpts: []auth0test.Option{auth0test.WithMyAccountPlan(auth0test.PlanFree)}})
 	b := e.browser(bob)
+	start := e.up.mark()
 	first := b.stepUp()
 	wantStatus(t, "list", first, http.StatusOK)
 	mustNotContain(t, first, "Create a recovery code") // no method yet: the first one brings it
@@ -31,6 +32,11 @@ func TestRecoveryCodeAfterTheWriteLimit(t *testing.T) {
 	mustContain(t, p, "isn&#39;t ready yet", "In 30 seconds, create it")
 	list := finishRecovery(t, b, p)
 	mustContain(t, list, "Your authenticator app was added", "Recovery code: <strong>not set up</strong>", "Create a recovery code")
+	// The Free plan's 2 reads a minute: the whole setup reads the list once. The start's 202,
+	// the verify's 201 (the confirmed method) and the refused write keep it true.
+	if n := e.up.count(start, http.MethodGet, "/me/v1/authentication-methods"); n != 1 {
+		t.Fatalf("a first setup read the list %d times, want 1", n)
+	}
 
 	mark := e.up.mark()
 	early := b.submitForm(list, list.formTo(t, "/account/mfa/recovery-code/new"), nil)

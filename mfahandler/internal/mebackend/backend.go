@@ -95,18 +95,20 @@ func (b *Backend) List(ctx context.Context, token string) (*enroll.Inventory, er
 	if inv, ok := b.lists.get(token, b.now()); ok {
 		return inv, nil
 	}
+	gen := b.lists.generation()
 	ms, err := b.api.Methods(ctx, token, "")
 	if err != nil {
 		return nil, b.fault(err)
 	}
 	inv := Inventory(ms)
-	b.lists.put(token, inv, b.now())
+	b.lists.put(token, ms, b.now(), gen)
 	return inv, nil
 }
 
 // Start implements enroll.Backend with POST /authentication-methods.
-func (b *Backend) Start(ctx context.Context, token string, req enroll.StartRequest) (*enroll.Enrollment, error) {
-	b.lists.drop(token) // a write: the next list is read afresh
+func (b *Backend) Start(ctx context.Context, token string, req enroll.StartRequest) (_ *enroll.Enrollment, err error) {
+	w := b.writing(token)
+	defer w.end(&err)
 	er := myaccount.EnrollRequest{}
 	switch req.Factor {
 	case enroll.TOTP:
@@ -128,6 +130,9 @@ func (b *Backend) Start(ctx context.Context, token string, req enroll.StartReque
 	if err := checkEnrollment(req.Factor, e); err != nil {
 		return nil, &enroll.Fault{Class: enroll.ClassUnexpected, Err: err}
 	}
+	// The 202 says that a pending method of this type exists under this id: the list learns it
+	// (the core cleans up pending methods it lists).
+	w.learnPending(myaccount.Method{ID: e.VerifyID, Type: er.Type, PreferredChannel: er.PreferredChannel})
 	out := &enroll.Enrollment{MethodID: e.VerifyID, AuthSession: e.AuthSession, BarcodeURI: e.BarcodeURI, Secret: e.ManualInputCode}
 	return out, nil
 }
@@ -154,29 +159,34 @@ func checkEnrollment(f enroll.Factor, e *myaccount.Enrollment) error {
 }
 
 // Confirm implements enroll.Backend with POST …/{id}/verify and the code.
-func (b *Backend) Confirm(ctx context.Context, token string, p *enroll.Pending, code string) error {
-	b.lists.drop(token) // a write: the next list is read afresh
-	_, err := b.api.Verify(ctx, token, myaccount.VerifyRequest{ID: p.MethodID, AuthSession: p.AuthSession, OTPCode: code})
+func (b *Backend) Confirm(ctx context.Context, token string, p *enroll.Pending, code string) (err error) {
+	w := b.writing(token)
+	defer w.end(&err)
+	m, err := b.api.Verify(ctx, token, myaccount.VerifyRequest{ID: p.MethodID, AuthSession: p.AuthSession, OTPCode: code})
 	if err != nil {
 		return b.fault(err)
 	}
+	w.learn(m, p.MethodID)
 	return nil
 }
 
 // Poll implements enroll.Backend for push: POST …/{id}/verify with the auth_session only,
 // which fails until the user approves in Guardian.
-func (b *Backend) Poll(ctx context.Context, token string, p *enroll.Pending) error {
-	b.lists.drop(token) // a write: the next list is read afresh
-	_, err := b.api.Verify(ctx, token, myaccount.VerifyRequest{ID: p.MethodID, AuthSession: p.AuthSession})
+func (b *Backend) Poll(ctx context.Context, token string, p *enroll.Pending) (err error) {
+	w := b.writing(token)
+	defer w.end(&err)
+	m, err := b.api.Verify(ctx, token, myaccount.VerifyRequest{ID: p.MethodID, AuthSession: p.AuthSession})
 	if err != nil {
 		return b.pollFault(err)
 	}
+	w.learn(m, p.MethodID)
 	return nil
 }
 
 // Delete implements enroll.Backend.
-func (b *Backend) Delete(ctx context.Context, token, id string) error {
-	b.lists.drop(token) // a write: the next list is read afresh
+func (b *Backend) Delete(ctx context.Context, token, id string) (err error) {
+	w := b.writing(token)
+	defer w.end(&err)
 	if err := b.api.DeleteMethod(ctx, token, id); err != nil {
 		return b.fault(err)
 	}
@@ -184,28 +194,35 @@ func (b *Backend) Delete(ctx context.Context, token, id string) error {
 }
 
 // Rename implements enroll.Renamer with PATCH {"name"}.
-func (b *Backend) Rename(ctx context.Context, token, id, name string) error {
-	b.lists.drop(token) // a write: the next list is read afresh
-	if _, err := b.api.UpdateMethod(ctx, token, id, myaccount.MethodUpdate{Name: &name}); err != nil {
+func (b *Backend) Rename(ctx context.Context, token, id, name string) (err error) {
+	w := b.writing(token)
+	defer w.end(&err)
+	m, err := b.api.UpdateMethod(ctx, token, id, myaccount.MethodUpdate{Name: &name})
+	if err != nil {
 		return b.fault(err)
 	}
+	w.learn(m, id)
 	return nil
 }
 
 // SetChannel implements enroll.ChannelSwitcher with PATCH {"preferred_authentication_method"}.
-func (b *Backend) SetChannel(ctx context.Context, token, id, channel string) error {
-	b.lists.drop(token) // a write: the next list is read afresh
+func (b *Backend) SetChannel(ctx context.Context, token, id, channel string) (err error) {
+	w := b.writing(token)
+	defer w.end(&err)
 	c := myaccount.PhoneChannel(channel)
-	if _, err := b.api.UpdateMethod(ctx, token, id, myaccount.MethodUpdate{PreferredChannel: &c}); err != nil {
+	m, err := b.api.UpdateMethod(ctx, token, id, myaccount.MethodUpdate{PreferredChannel: &c})
+	if err != nil {
 		return b.fault(err)
 	}
+	w.learn(m, id)
 	return nil
 }
 
 // IssueRecoveryCode implements enroll.RecoveryIssuer: POST {"type":"recovery-code"}, then
 // verify with its auth_session. The code counts only once verified.
-func (b *Backend) IssueRecoveryCode(ctx context.Context, token string) (string, error) {
-	b.lists.drop(token) // a write: the next list is read afresh
+func (b *Backend) IssueRecoveryCode(ctx context.Context, token string) (_ string, err error) {
+	w := b.writing(token)
+	defer w.end(&err)
 	e, err := b.api.Enroll(ctx, token, myaccount.EnrollRequest{Type: myaccount.TypeRecoveryCode})
 	if err != nil {
 		return "", b.fault(err)
@@ -213,9 +230,11 @@ func (b *Backend) IssueRecoveryCode(ctx context.Context, token string) (string, 
 	if e.RecoveryCode == "" || e.VerifyID == "" || e.AuthSession == "" {
 		return "", &enroll.Fault{Class: enroll.ClassUnexpected, Err: errors.New("mfahandler: unexpected My Account recovery-code answer: no code, id or auth_session")}
 	}
-	if _, err := b.api.Verify(ctx, token, e.Verification()); err != nil {
+	m, err := b.api.Verify(ctx, token, e.Verification())
+	if err != nil {
 		return "", b.fault(err)
 	}
+	w.learn(m, e.VerifyID)
 	return e.RecoveryCode, nil
 }
 

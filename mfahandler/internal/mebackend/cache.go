@@ -7,13 +7,17 @@ import (
 	"time"
 
 	"github.com/selfmfa/selfmfa/mfahandler/internal/enroll"
+	"github.com/selfmfa/selfmfa/myaccount"
 )
 
 // The My Account API allows each user very few reads (Free: 2 a minute, others 5), and a
 // journey reads often: the list, the list that proves a confirmation activated, the list page
 // after it. A list read through a token is therefore reused by the next List with the same
-// token within listCacheTTL, unless that token wrote in between: every write through it drops
-// the entry, so a read after a change is fresh.
+// token within listCacheTTL (counted from the read), and kept true by the writes through that
+// token (write.go): a write whose answer is the method it made or changed (a verify's 201, a
+// PATCH's 200) updates the list; a write Auth0 refused outright (a wrong code, a limit, a bad
+// request) changed nothing and leaves it; any other write drops it, so the next list is read
+// afresh. On a Free tenant this is what lets a first setup finish within the minute's reads.
 
 // listCacheTTL: [UNK] how fresh a user expects the list to be; chosen because within 15 s a
 // change can only come from another of the user's own sessions, and 15 s keeps a page view
@@ -26,11 +30,13 @@ const maxCachedLists = 10000
 type listCache struct {
 	mu      sync.Mutex
 	entries map[[32]byte]cachedList
+	// gen counts writes begun: a list read while one ran is not kept (it may predate it).
+	gen uint64
 }
 
 type cachedList struct {
-	at  time.Time
-	inv *enroll.Inventory
+	at time.Time
+	ms []myaccount.Method
 }
 
 func (c *listCache) get(token string, now time.Time) (*enroll.Inventory, bool) {
@@ -40,12 +46,23 @@ func (c *listCache) get(token string, now time.Time) (*enroll.Inventory, bool) {
 	if !ok || now.Sub(e.at) >= listCacheTTL || now.Before(e.at) {
 		return nil, false
 	}
-	return cloneInventory(e.inv), true
+	return Inventory(e.ms), true // a new inventory each time: the core changes the one it gets
 }
 
-func (c *listCache) put(token string, inv *enroll.Inventory, now time.Time) {
+// generation is the count of writes begun, taken before a list read for put.
+func (c *listCache) generation() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.gen
+}
+
+// put keeps ms, read through token since generation gen, unless a write began meanwhile.
+func (c *listCache) put(token string, ms []myaccount.Method, now time.Time, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
 	if c.entries == nil {
 		c.entries = map[[32]byte]cachedList{}
 	}
@@ -59,7 +76,34 @@ func (c *listCache) put(token string, inv *enroll.Inventory, now time.Time) {
 			return // full of fresh entries: no caching until some expire
 		}
 	}
-	c.entries[sha256.Sum256([]byte(token))] = cachedList{at: now, inv: cloneInventory(inv)}
+	c.entries[sha256.Sum256([]byte(token))] = cachedList{at: now, ms: slices.Clone(ms)}
+}
+
+// beginWrite marks a write starting: lists read until now are not kept by put.
+func (c *listCache) beginWrite() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+}
+
+// learn puts m, as a write through token answered it, into that token's list in place of the
+// method with its id (or as a new one). The entry keeps the time of its read, which still
+// bounds what another session may have changed.
+func (c *listCache) learn(token string, m myaccount.Method) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k := sha256.Sum256([]byte(token))
+	e, ok := c.entries[k]
+	if !ok {
+		return
+	}
+	ms := slices.Clone(e.ms)
+	if i := slices.IndexFunc(ms, func(x myaccount.Method) bool { return x.ID == m.ID }); i >= 0 {
+		ms[i] = m
+	} else {
+		ms = append(ms, m)
+	}
+	c.entries[k] = cachedList{at: e.at, ms: ms}
 }
 
 // drop forgets the list read through token: it wrote.
@@ -67,15 +111,4 @@ func (c *listCache) drop(token string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.entries, sha256.Sum256([]byte(token)))
-}
-
-// cloneInventory copies inv deeply: the core changes the inventory it is given.
-func cloneInventory(inv *enroll.Inventory) *enroll.Inventory {
-	out := &enroll.Inventory{All: slices.Clone(inv.All), RecoveryActive: inv.RecoveryActive}
-	out.Methods = make([]enroll.Method, len(inv.Methods))
-	for i, m := range inv.Methods {
-		m.IDs, m.Channels = slices.Clone(m.IDs), slices.Clone(m.Channels)
-		out.Methods[i] = m
-	}
-	return out
 }

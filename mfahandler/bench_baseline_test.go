@@ -38,6 +38,7 @@ type baselineHandler struct {
 	listTmpl     *template.Template
 	enrollTmpl   *template.Template
 	markupTmpl   *template.Template // selfmfa's exact list markup (bench_markup_test.go)
+	markupMeTmpl *template.Template // the same on the My Account API (bench_markup_me_test.go)
 	base         string             // where it is mounted, e.g. "/baseline"; also its session keys' prefix
 	qr           bool               // draw the QR code on the enrollment page (as selfmfa does)
 	now          func() time.Time   // the benchmark's clock, shared with the tenant
@@ -60,10 +61,13 @@ func newBaselineHandler(c baselineConfig, base string, qr bool) *baselineHandler
 		enrollTmpl: template.Must(template.New("enroll").Parse(strings.ReplaceAll(baselineEnrollHTML, "@BASE@", base))),
 		markupTmpl: template.Must(template.New("markup").Parse(strings.NewReplacer("@BASE@", base,
 			"@CSS@", views.StylesheetFile(), "@JS@", views.ScriptFile()).Replace(baselineMarkupListHTML))),
+		markupMeTmpl: template.Must(template.New("markup-me").Parse(strings.NewReplacer("@BASE@", base,
+			"@CSS@", views.StylesheetFile(), "@JS@", views.ScriptFile()).Replace(baselineMarkupMeListHTML))),
 	}
 	m := http.NewServeMux()
 	m.HandleFunc("GET "+base+"/{$}", b.list)
 	m.HandleFunc("GET "+base+"/same-markup/{$}", b.listMarkup)
+	m.HandleFunc("GET "+base+"/same-markup-me/{$}", b.listMarkupMe)
 	m.HandleFunc("POST "+base+"/enroll", b.enrollStart)
 	m.HandleFunc("GET "+base+"/enroll", b.enrollPage)
 	m.HandleFunc("POST "+base+"/confirm", b.confirm)

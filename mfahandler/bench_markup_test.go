@@ -93,9 +93,14 @@ func sideBaselineMarkup() side {
 // user it must emit selfmfa's list page byte for byte (but for where it is mounted).
 func TestBaselineSameMarkup(t *testing.T) {
 	t.Parallel()
-	st := newBenchStack(t)
+	sameMarkup(t, newBenchStack(t), "/baseline/same-markup/")
+}
+
+// sameMarkup checks that the baseline page at path emits selfmfa's list page byte for byte.
+func sameMarkup(t *testing.T, st *benchStack, path string) {
+	t.Helper()
 	self := st.do(http.MethodGet, "/account/mfa/", "")
-	base := st.do(http.MethodGet, "/baseline/same-markup/", "")
+	base := st.do(http.MethodGet, path, "")
 	if self.Code != http.StatusOK || base.Code != http.StatusOK {
 		t.Fatalf("list pages: selfmfa %d, baseline %d", self.Code, base.Code)
 	}

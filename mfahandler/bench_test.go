@@ -129,16 +129,25 @@ func benchLimits() mfahandler.Limits {
 	return l
 }
 
-func newBenchStack(tb testing.TB) *benchStack { return newBenchStackWith(tb, nil) }
+func newBenchStack(tb testing.TB) *benchStack { return newBenchStackOn(tb, nil, false) }
+
+// newBenchStackMyAccount is the stack with selfmfa on the My Account API, reading the list
+// afresh for every page (WithoutListReuse) as the hand-written My Account page does.
+func newBenchStackMyAccount(tb testing.TB) *benchStack { return newBenchStackOn(tb, nil, true) }
 
 // newBenchStackWith is newBenchStack whose handler and baselines reach the tenant through the
 // clients upstream returns (one for the handler, one for the baselines; nil: in process, no
 // sockets).
 func newBenchStackWith(tb testing.TB, upstream func(handler bool) *http.Client) *benchStack {
+	return newBenchStackOn(tb, upstream, false)
+}
+
+func newBenchStackOn(tb testing.TB, upstream func(handler bool) *http.Client, myAccount bool) *benchStack {
 	tb.Helper()
 	clk := &benchClock{now: time.Now().UTC().Truncate(time.Second)}
 	quiet := slog.New(slog.DiscardHandler)
 	emu, err := auth0test.NewServer(
+		auth0test.WithMyAccountGrant(""), auth0test.WithMyAccountPlan(auth0test.PlanUnlimited),
 		auth0test.WithSigningKey(benchKey()),
 		auth0test.WithClock(clk.Now),
 		auth0test.WithLogger(quiet),
@@ -182,6 +191,18 @@ func newBenchStackWith(tb testing.TB, upstream func(handler bool) *http.Client) 
 	if err := emu.AddRedirectURI(emu.ClientID(), callback); err != nil {
 		tb.Fatal(err)
 	}
+	opts := []mfahandler.Option{
+		mfahandler.WithInsecureLoopbackHTTP(),
+		mfahandler.WithClock(clk.Now),
+		mfahandler.WithHTTPClient(hc),
+		mfahandler.WithLogger(quiet),
+		mfahandler.WithFactors(mfahandler.FactorTOTP, mfahandler.FactorSMS, mfahandler.FactorVoice, mfahandler.FactorEmail, mfahandler.FactorPush),
+		mfahandler.WithLimits(benchLimits()),
+		mfahandler.WithEvents(func(context.Context, mfahandler.Event) {}),
+	}
+	if myAccount {
+		opts = append(opts, mfahandler.WithMyAccountAPI(mfahandler.PlanUnlimited), mfahandler.WithoutListReuse())
+	}
 	h, err := mfahandler.New(mfahandler.Config{
 		Domain:       emu.Domain(),
 		TenantDomain: emu.Domain(),
@@ -193,15 +214,7 @@ func newBenchStackWith(tb testing.TB, upstream func(handler bool) *http.Client) 
 			s := sm.GetString(r.Context(), "user")
 			return s, s != ""
 		},
-	},
-		mfahandler.WithInsecureLoopbackHTTP(),
-		mfahandler.WithClock(clk.Now),
-		mfahandler.WithHTTPClient(hc),
-		mfahandler.WithLogger(quiet),
-		mfahandler.WithFactors(mfahandler.FactorTOTP, mfahandler.FactorSMS, mfahandler.FactorVoice, mfahandler.FactorEmail, mfahandler.FactorPush),
-		mfahandler.WithLimits(benchLimits()),
-		mfahandler.WithEvents(func(context.Context, mfahandler.Event) {}),
-	)
+	}, opts...)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -179,7 +179,11 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 		if err != nil {
 			return nil, fmt.Errorf("mfahandler: %w", err)
 		}
-		backend = mebackend.New(me, mebackend.Plan(o.myAccountPlan), circuitOpen, o.now)
+		mb := mebackend.New(me, mebackend.Plan(o.myAccountPlan), circuitOpen, o.now)
+		if o.noListReuse {
+			mb.ReuseLists(false)
+		}
+		backend = mb
 		scopes = append([]string{"openid", "email"}, strings.Fields(myaccount.AllScopes)...)
 	}
 	h.svc = &enroll.Service{

@@ -77,6 +77,7 @@ func DefaultLimits() Limits {
 type Option func(*options)
 
 type options struct {
+	noListReuse      bool // the benchmarks' fresh read per list (export_test.go)
 	basePath         string
 	factors          map[Factor]bool
 	lastFactorGuard  bool

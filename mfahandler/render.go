@@ -97,7 +97,7 @@ func (h *Handler) viewGroup(r *http.Request, g enroll.Method, removable bool) vi
 		vg.CreatedAt = *g.CreatedAt
 	}
 	if g.LastUsed != nil {
-		vg.LastUsed = *g.LastUsed
+		vg.LastUsed, vg.Now = *g.LastUsed, h.opts.now()
 	}
 	switch {
 	case g.Fixed:
@@ -126,7 +126,7 @@ func (h *Handler) renderList(w http.ResponseWriter, r *request, inv *enroll.Inve
 		page.Groups = append(page.Groups, h.viewGroup(r.Request, g, true))
 	}
 	page.Recovery = views.RecoveryStatus{Enabled: inv.RecoveryActive || len(inv.Methods) > 0, SetUp: inv.RecoveryActive}
-	if h.tx(w, r).CanCreateRecoveryCode(inv) {
+	if h.svc.CanCreateRecoveryCode(inv) {
 		create := h.form(r.Request, "/recovery-code/new")
 		page.Recovery.Create = &create
 	}

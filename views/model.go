@@ -139,6 +139,9 @@ type FactorGroup struct {
 	CreatedAt time.Time
 	// LastUsed is when the method was last used to sign in; zero when unknown or never.
 	LastUsed time.Time
+	// Now, when set, is the time LastUsed is told relative to ("Last used 2 minutes ago");
+	// zero shows the date.
+	Now time.Time
 	// RemoveNote, when set, is said on the removal confirmation page before the default
 	// sentences (for example that removing an app may turn off a push on the same device).
 	RemoveNote string

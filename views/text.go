@@ -225,6 +225,31 @@ func formatDate(t time.Time) string { return t.Format("2 January 2006") }
 
 func isoDate(t time.Time) string { return t.Format("2006-01-02") }
 
+func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// lastUsedText tells when a method was last used relative to now ("2 minutes ago",
+// "yesterday"), or, for a week and more or without now, the date.
+func lastUsedText(t, now time.Time) string {
+	d := now.Sub(t)
+	plural := func(n int, one, many string) string {
+		if n == 1 {
+			return one
+		}
+		return strconv.Itoa(n) + many
+	}
+	switch {
+	case now.IsZero() || d < -time.Minute || d >= 7*24*time.Hour:
+		return formatDate(t)
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "a minute ago", " minutes ago")
+	case d < 24*time.Hour:
+		return plural(int(d/time.Hour), "an hour ago", " hours ago")
+	}
+	return plural(int(d/(24*time.Hour)), "yesterday", " days ago")
+}
+
 // humanDuration renders d as "5 minutes", "1 minute", "45 seconds", rounding up.
 func humanDuration(d time.Duration) string {
 	if d < time.Minute {

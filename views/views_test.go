@@ -1154,3 +1154,23 @@ func TestHelpers(t *testing.T) {
 		}
 	})
 }
+
+func TestLastUsedText(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 14, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		ago  time.Duration
+		want string
+	}{
+		{0, "just now"}, {59 * time.Second, "just now"}, {time.Minute, "a minute ago"}, {2*time.Minute + 59*time.Second, "2 minutes ago"},
+		{time.Hour, "an hour ago"}, {23 * time.Hour, "23 hours ago"}, {24 * time.Hour, "yesterday"}, {6 * 24 * time.Hour, "6 days ago"},
+		{7 * 24 * time.Hour, "7 March 2026"}, {-2 * time.Minute, "14 March 2026"},
+	} {
+		if got := lastUsedText(now.Add(-c.ago), now); got != c.want {
+			t.Errorf("%v ago: %q, want %q", c.ago, got, c.want)
+		}
+	}
+	if got := lastUsedText(now, time.Time{}); got != "14 March 2026" {
+		t.Errorf("without now: %q", got)
+	}
+}

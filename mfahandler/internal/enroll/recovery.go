@@ -65,8 +65,8 @@ const NoCodeLater = "later"
 
 // CanCreateRecoveryCode reports whether the user can create a recovery code from the list: the
 // backend issues them on request, the user has a real factor, and no active code.
-func (t *Tx) CanCreateRecoveryCode(inv *Inventory) bool {
-	_, ok := t.s.Backend.(RecoveryIssuer)
+func (s *Service) CanCreateRecoveryCode(inv *Inventory) bool {
+	_, ok := s.Backend.(RecoveryIssuer)
 	return ok && inv != nil && !inv.RecoveryActive && inv.RealFactors() > 0
 }
 
@@ -90,7 +90,7 @@ func (t *Tx) CreateRecoveryCode() Result {
 	if err != nil {
 		return failed(err, list)
 	}
-	if !t.CanCreateRecoveryCode(inv) {
+	if !t.s.CanCreateRecoveryCode(inv) {
 		return Result{Outcome: NoRecovery}
 	}
 	ri, _ := t.s.Backend.(RecoveryIssuer)

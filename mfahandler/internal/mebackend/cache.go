@@ -32,6 +32,13 @@ type listCache struct {
 	entries map[[32]byte]cachedList
 	// gen counts writes begun: a list read while one ran is not kept (it may predate it).
 	gen uint64
+	off bool // nothing is kept (ReuseLists(false))
+}
+
+func (c *listCache) setOff(off bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.off, c.entries = off, nil
 }
 
 type cachedList struct {
@@ -60,7 +67,7 @@ func (c *listCache) generation() uint64 {
 func (c *listCache) put(token string, ms []myaccount.Method, now time.Time, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen != c.gen {
+	if gen != c.gen || c.off {
 		return
 	}
 	if c.entries == nil {

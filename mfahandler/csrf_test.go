@@ -35,6 +35,11 @@ func TestCrossOriginRequestsRefused(t *testing.T) {
 		"/account/mfa/enroll/cancel":  "enrollment=" + enrollment,
 		"/account/mfa/recovery-code":  "saved=yes",
 		"/account/mfa/remove":         "id=" + url.QueryEscape(seeded.ID),
+		// The My Account API's forms: the routes answer on either backend.
+		"/account/mfa/rename":            "id=" + url.QueryEscape(seeded.ID) + "&name=Laptop",
+		"/account/mfa/channel":           "id=" + url.QueryEscape(seeded.ID) + "&channel=voice",
+		"/account/mfa/recovery-code/new": "",
+		"/account/mfa/sessions/others":   "decision=sign_out",
 	}
 	variants := map[string]map[string]string{
 		"cross-site":           {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},

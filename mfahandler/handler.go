@@ -179,6 +179,13 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 		if err != nil {
 			return nil, fmt.Errorf("mfahandler: %w", err)
 		}
+		// What the tenant needs cannot be read before a user signs in (the grant's scopes and
+		// the API's activation show only in a user's token and calls): said once here, and the
+		// first page names whatever is missing.
+		o.logger.Info("mfahandler: on the My Account API; the tenant needs the API activated, a client grant for "+
+			me.Audience()+" (the application's API Access tab > Auth0 My Account API > User-delegated Access) with "+
+			myaccount.AllScopes+", and a login for that audience that asks for a second factor (the API's Default Policy, or an Action)",
+			"audience", me.Audience())
 		mb := mebackend.New(me, mebackend.Plan(o.myAccountPlan), circuitOpen, o.now)
 		if o.noListReuse {
 			mb.ReuseLists(false)

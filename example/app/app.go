@@ -277,7 +277,7 @@ func (inst *Instance) realTenant(ctx context.Context, cfg Config) (tenant, error
 	inst.URL = u.Scheme + "://" + u.Host
 	inst.domain = a.Domain
 	base := "https://" + a.Domain
-	inst.findings = checkTenant(ctx, cfg.HTTPClient, base, base+"/", a)
+	inst.findings = checkTenant(ctx, cfg.HTTPClient, base, base+"/", a, cfg.MyAccount)
 	for _, f := range inst.findings {
 		cfg.Logger.Warn("app: Auth0 tenant check", "finding", f)
 	}

@@ -14,10 +14,12 @@ import (
 
 // checkTenant looks for the usual setup mistakes of a real tenant and returns one sentence per
 // finding. It never prints a secret. Requests go to base (https://{Domain}); discovery must
-// announce issuer (https://{Domain}/).
-func checkTenant(ctx context.Context, client *http.Client, base, issuer string, a Auth0Config) []string {
+// announce issuer (https://{Domain}/). With myAccount (the handler on the My Account API) the
+// MFA API's needs are not checked: a custom Domain alone is right there, and the MFA grant is
+// not used.
+func checkTenant(ctx context.Context, client *http.Client, base, issuer string, a Auth0Config, myAccount bool) []string {
 	var out []string
-	if td := cmp.Or(a.TenantDomain, a.Domain); !strings.HasSuffix(hostname(td), ".auth0.com") {
+	if td := cmp.Or(a.TenantDomain, a.Domain); !myAccount && !strings.HasSuffix(hostname(td), ".auth0.com") {
 		out = append(out, fmt.Sprintf("AUTH0_TENANT_DOMAIN %q does not end in .auth0.com: the MFA API only accepts tokens "+
 			"for https://{tenant}.auth0.com/mfa/ (Dashboard > Settings shows the tenant's domain)", td))
 	}
@@ -29,7 +31,7 @@ func checkTenant(ctx context.Context, client *http.Client, base, issuer string, 
 	} else if doc.Issuer != issuer {
 		out = append(out, fmt.Sprintf("the tenant's issuer is %q, not %q: AUTH0_DOMAIN must be the bare domain users log in through", doc.Issuer, issuer))
 	}
-	if f := probeMFAGrant(ctx, client, base, a); f != "" {
+	if f := probeMFAGrant(ctx, client, base, a); f != "" && !(myAccount && strings.Contains(f, "Grant Types > MFA")) {
 		out = append(out, f)
 	}
 	return out

@@ -56,6 +56,9 @@ func TestCheckTenant(t *testing.T) {
 		status int
 		code   string
 		want   []string // one substring per expected finding; none = no finding
+		// myAccount: the handler runs on the My Account API, which needs neither the MFA
+		// grant nor a canonical tenant domain.
+		myAccount bool
 	}{
 		{name: "all fine (invalid_grant: Malformed mfa_token)", a: good, issuer: iss, status: 401, code: "invalid_grant"},
 		{name: "MFA grant not enabled", a: good, issuer: iss, status: 403, code: "unauthorized_client",
@@ -72,13 +75,17 @@ func TestCheckTenant(t *testing.T) {
 		{name: "custom tenant domain", issuer: iss, status: 401, code: "invalid_grant",
 			a:    Auth0Config{Domain: "acme.eu.auth0.com", TenantDomain: "login.example.com", ClientID: "cid", ClientSecret: testSecret},
 			want: []string{`"login.example.com" does not end in .auth0.com`}},
+		{name: "my account: custom domain alone, no MFA grant", issuer: iss, status: 403, code: "unauthorized_client", myAccount: true,
+			a: Auth0Config{Domain: "login.example.com", ClientID: "cid", ClientSecret: testSecret}},
+		{name: "my account: wrong secret", a: good, issuer: iss, status: 401, code: "invalid_client", myAccount: true,
+			want: []string{"AUTH0_CLIENT_SECRET"}},
 		{name: "several at once", a: good, issuer: "https://x/", status: 403, code: "unauthorized_client",
 			want: []string{"issuer", "Grant Types > MFA"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv := fakeTenant(t, tc.issuer, tc.status, tc.code)
-			got := checkTenant(context.Background(), srv.Client(), srv.URL, iss, tc.a)
+			got := checkTenant(context.Background(), srv.Client(), srv.URL, iss, tc.a, tc.myAccount)
 			if len(got) != len(tc.want) {
 				t.Fatalf("findings %q, want %d matching %q", got, len(tc.want), tc.want)
 			}
@@ -101,7 +108,7 @@ func TestCheckTenantUnreachable(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	srv.Close()
 	got := checkTenant(context.Background(), http.DefaultClient, srv.URL, "https://acme.auth0.com/",
-		Auth0Config{Domain: "acme.auth0.com", ClientID: "cid", ClientSecret: testSecret})
+		Auth0Config{Domain: "acme.auth0.com", ClientID: "cid", ClientSecret: testSecret}, false)
 	if len(got) != 2 || !strings.Contains(got[0], "could not read") || !strings.Contains(got[1], "could not reach") {
 		t.Errorf("findings %q, want discovery and token endpoint unreachable", got)
 	}
@@ -134,7 +141,7 @@ func TestCheckTenantAgainstTheEmulator(t *testing.T) {
 				secret = tc.secret(emu)
 			}
 			a := Auth0Config{Domain: "acme.eu.auth0.com", ClientID: emu.ClientID(), ClientSecret: secret}
-			got := checkTenant(context.Background(), emu.Client(), emu.URL(), emu.Issuer(), a)
+			got := checkTenant(context.Background(), emu.Client(), emu.URL(), emu.Issuer(), a, false)
 			switch {
 			case tc.want == "" && len(got) != 0:
 				t.Errorf("findings %q, want none", got)

@@ -130,6 +130,9 @@ func New(cfg Config, opts ...Option) (*Handler, error) {
 	if o.phoneValidator == nil {
 		o.phoneValidator = phone.Normalize
 	}
+	if o.policy != nil && o.statusMaxAge == 0 {
+		o.statusMaxAge = DefaultStatusMaxAge // the policy reads each user's status
+	}
 	if o.limiter == nil {
 		o.limiter = limiter.NewMemory(limiter.WithClock(o.now))
 	}

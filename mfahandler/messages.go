@@ -64,6 +64,7 @@ const (
 	mCheckUnavailable  msgID = "error.check_unavailable"
 	mRecoveryNotShown  msgID = "recovery.unavailable"
 	mRecoveryLater     msgID = "recovery.later"
+	mPolicyOverdue     msgID = "policy.overdue"
 	mTooMany           msgID = "error.too_many"
 	mConfig            msgID = "error.config"
 	mUpstream          msgID = "error.upstream"
@@ -132,31 +133,32 @@ const (
 
 // Labels: next steps, factor names, QR codes, destinations, waits.
 const (
-	lBackToList   msgID = "next.back_to_list"
-	lBackToSetup  msgID = "next.back_to_setup"
-	lHome         msgID = "next.home"
-	lTryAgain     msgID = "next.try_again"
-	lQRApp        msgID = "qr.app"
-	lQRGuardian   msgID = "qr.guardian"
-	lNumberEnding msgID = "destination.number_ending"
-	lYourPhone    msgID = "destination.your_phone"
-	lYourEmail    msgID = "destination.your_email"
-	lPhoneNumber  msgID = "field.phone_number"
-	lEmailAddress msgID = "field.email"
-	lWaitFew      msgID = "wait.few_minutes"
-	lWaitSeconds  msgID = "wait.seconds"
-	lWaitMinutes  msgID = "wait.minutes"
-	lWaitHours    msgID = "wait.hours"
-	lMethodTOTP   msgID = "method.totp"
-	lMethodPush   msgID = "method.push"
-	lMethodPhone  msgID = "method.phone"
-	lMethodEmail  msgID = "method.email"
-	lMethodAny    msgID = "method.any"
-	lFactorTOTP   msgID = "factor.totp"
-	lFactorPush   msgID = "factor.push"
-	lFactorSMS    msgID = "factor.sms"
-	lFactorVoice  msgID = "factor.voice"
-	lFactorEmail  msgID = "factor.email"
+	lBackToList    msgID = "next.back_to_list"
+	lBackToSetup   msgID = "next.back_to_setup"
+	lHome          msgID = "next.home"
+	lTryAgain      msgID = "next.try_again"
+	lQRApp         msgID = "qr.app"
+	lQRGuardian    msgID = "qr.guardian"
+	lNumberEnding  msgID = "destination.number_ending"
+	lYourPhone     msgID = "destination.your_phone"
+	lYourEmail     msgID = "destination.your_email"
+	lPhoneNumber   msgID = "field.phone_number"
+	lEmailAddress  msgID = "field.email"
+	lWaitFew       msgID = "wait.few_minutes"
+	lWaitSeconds   msgID = "wait.seconds"
+	lContinueWhere msgID = "label.continue_where"
+	lWaitMinutes   msgID = "wait.minutes"
+	lWaitHours     msgID = "wait.hours"
+	lMethodTOTP    msgID = "method.totp"
+	lMethodPush    msgID = "method.push"
+	lMethodPhone   msgID = "method.phone"
+	lMethodEmail   msgID = "method.email"
+	lMethodAny     msgID = "method.any"
+	lFactorTOTP    msgID = "factor.totp"
+	lFactorPush    msgID = "factor.push"
+	lFactorSMS     msgID = "factor.sms"
+	lFactorVoice   msgID = "factor.voice"
+	lFactorEmail   msgID = "factor.email"
 )
 
 // message is one sentence in English: text, or text by CLDR plural category for messages
@@ -214,6 +216,7 @@ var englishText = map[msgID]message{
 	mLockUnavailable:   {text: "Your sign-in methods could not be changed right now. Nothing was changed."},
 	mCheckUnavailable:  {text: "Your request could not be checked right now. Nothing was changed."},
 	mRecoveryNotShown:  {text: "Your recovery code could not be shown right now. Reload this page in a moment."},
+	mPolicyOverdue:     {text: "Your account now needs a second sign-in step. Add one below, then continue where you were."},
 	mRecoveryLater: {text: "Your recovery code isn't ready yet: only a few changes to your sign-in methods are allowed each minute. " +
 		"In {{.Wait}}, create it on your security page with “Create a recovery code”."},
 	mTooMany: {text: "There have been too many attempts. Please wait {{.Wait}} and try again. Nothing was changed."},
@@ -288,31 +291,32 @@ var englishText = map[msgID]message{
 	mLoginFailed:   {text: "The sign-in could not be completed. Nothing was changed. Please try again."},
 	mLoginCodeUsed: {text: "This sign-in answer was already used, has expired or belongs to another attempt. Nothing was changed."},
 
-	lBackToList:   {text: "Back to sign-in methods"},
-	lBackToSetup:  {text: "Back to the setup"},
-	lHome:         {text: "Go to the home page"},
-	lTryAgain:     {text: "Try again"},
-	lQRApp:        {text: "QR code for your authenticator app"},
-	lQRGuardian:   {text: "QR code for the Auth0 Guardian app"},
-	lNumberEnding: {text: "the number ending in {{.Last4}}"},
-	lYourPhone:    {text: "your phone"},
-	lYourEmail:    {text: "your email address"},
-	lPhoneNumber:  {text: "phone number"},
-	lEmailAddress: {text: "email address"},
-	lWaitFew:      {text: "a few minutes"},
-	lWaitSeconds:  {plural: map[string]string{"one": "a second", "other": "{{.Count}} seconds"}},
-	lWaitMinutes:  {plural: map[string]string{"one": "a minute", "other": "{{.Count}} minutes"}},
-	lWaitHours:    {plural: map[string]string{"one": "an hour", "other": "{{.Count}} hours"}},
-	lMethodTOTP:   {text: "Authenticator app"},
-	lMethodPush:   {text: "Auth0 Guardian app"},
-	lMethodPhone:  {text: "Phone"},
-	lMethodEmail:  {text: "Email"},
-	lMethodAny:    {text: "Sign-in method"},
-	lFactorTOTP:   {text: "authenticator app"},
-	lFactorPush:   {text: "Guardian app"},
-	lFactorSMS:    {text: "text message"},
-	lFactorVoice:  {text: "voice call"},
-	lFactorEmail:  {text: "email"},
+	lBackToList:    {text: "Back to sign-in methods"},
+	lBackToSetup:   {text: "Back to the setup"},
+	lHome:          {text: "Go to the home page"},
+	lTryAgain:      {text: "Try again"},
+	lQRApp:         {text: "QR code for your authenticator app"},
+	lQRGuardian:    {text: "QR code for the Auth0 Guardian app"},
+	lNumberEnding:  {text: "the number ending in {{.Last4}}"},
+	lYourPhone:     {text: "your phone"},
+	lYourEmail:     {text: "your email address"},
+	lPhoneNumber:   {text: "phone number"},
+	lEmailAddress:  {text: "email address"},
+	lWaitFew:       {text: "a few minutes"},
+	lContinueWhere: {text: "Continue where you were"},
+	lWaitSeconds:   {plural: map[string]string{"one": "a second", "other": "{{.Count}} seconds"}},
+	lWaitMinutes:   {plural: map[string]string{"one": "a minute", "other": "{{.Count}} minutes"}},
+	lWaitHours:     {plural: map[string]string{"one": "an hour", "other": "{{.Count}} hours"}},
+	lMethodTOTP:    {text: "Authenticator app"},
+	lMethodPush:    {text: "Auth0 Guardian app"},
+	lMethodPhone:   {text: "Phone"},
+	lMethodEmail:   {text: "Email"},
+	lMethodAny:     {text: "Sign-in method"},
+	lFactorTOTP:    {text: "authenticator app"},
+	lFactorPush:    {text: "Guardian app"},
+	lFactorSMS:     {text: "text message"},
+	lFactorVoice:   {text: "voice call"},
+	lFactorEmail:   {text: "email"},
 }
 
 // arg is one named value of a message.

@@ -77,7 +77,9 @@ func DefaultLimits() Limits {
 type Option func(*options)
 
 type options struct {
-	noListReuse      bool // the benchmarks' fresh read per list (export_test.go)
+	noListReuse      bool          // the benchmarks' fresh read per list (export_test.go)
+	statusMaxAge     time.Duration // WithStatus; 0: off
+	policy           *Policy       // WithPolicy
 	basePath         string
 	factors          map[Factor]bool
 	lastFactorGuard  bool

@@ -64,6 +64,7 @@ const (
 	keyPending = "pending"
 	keySignOut = "signout_offer"
 	keyFlash   = "flash"
+	keyResume  = "resume" // where RequireMFA sent the user from
 )
 
 var errNoRecord = errors.New("mfahandler: no record")

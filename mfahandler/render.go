@@ -126,6 +126,10 @@ func (h *Handler) renderList(w http.ResponseWriter, r *request, inv *enroll.Inve
 		page.Groups = append(page.Groups, h.viewGroup(r.Request, g, true))
 	}
 	page.Recovery = views.RecoveryStatus{Enabled: inv.RecoveryActive || len(inv.Methods) > 0, SetUp: inv.RecoveryActive}
+	if h.opts.statusMaxAge > 0 {
+		h.recordStatus(r.Request, r.sub, inv)
+		page.Continue = h.resumeAction(w, r.Request, decodeStatus(encodeStatus(inv), time.Time{}).Count > 0)
+	}
 	if h.svc.CanCreateRecoveryCode(inv) {
 		create := h.form(r.Request, "/recovery-code/new")
 		page.Recovery.Create = &create

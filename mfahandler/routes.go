@@ -24,6 +24,7 @@ import (
 //	POST {base}/recovery-code/new     create a recovery code (My Account: the user has a method, no code)
 //	GET  {base}/remove?id=            confirm a removal
 //	POST {base}/remove                remove (DELETE /mfa/authenticators/{id})
+//	POST {base}/nudge/dismiss         "Remind me later" (WithPolicy's Nudge)
 //	POST {base}/sessions/others       sign out the user's other sessions, or keep them (WithSignOutOtherSessions)
 //	GET  {base}/static/…              embedded stylesheet and script
 func (h *Handler) routes() {
@@ -48,6 +49,7 @@ func (h *Handler) routes() {
 	m.Handle("POST "+b+"/rename", h.page(h.rename))
 	m.Handle("POST "+b+"/channel", h.page(h.setChannel))
 	m.Handle("POST "+b+"/sessions/others", h.page(h.signOutOthers))
+	m.Handle("POST "+b+"/nudge/dismiss", h.page(h.nudgeDismiss))
 	// POST-only steps answer 405 to GET instead of falling into GET {base}/enroll/{factor}.
 	for _, p := range []string{"/enroll/confirm", "/enroll/resend", "/enroll/cancel"} {
 		m.Handle("GET "+b+p, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -30,6 +30,7 @@ type classAttrs struct {
 	form, field, label, hint, fieldError, checkbox            templ.Attributer
 	input, inputInvalid, codeInput, codeInputInvalid          templ.Attributer
 	flashSuccess, flashError, flashInfo, flashWarning         templ.Attributer
+	nudge                                                     templ.Attributer
 	icons                                                     map[string]templ.Attributer
 	// svgs is each icon of iconNames rendered once: the icons carry no data, so a page
 	// writes the prepared markup instead of running the icon component (a component call,
@@ -116,6 +117,7 @@ func buildClassAttrs(c Classes) *classAttrs {
 		input:    a("mfa-input", c.Input), inputInvalid: a("mfa-input", c.Input, "mfa-input-invalid", c.InputInvalid),
 		codeInput:        a("mfa-input", c.Input, "mfa-input-code", c.CodeInput),
 		codeInputInvalid: a("mfa-input", c.Input, "mfa-input-code", c.CodeInput, "mfa-input-invalid", c.InputInvalid),
+		nudge:            a("mfa-nudge", c.Nudge),
 		flashSuccess:     a("mfa-flash", c.Flash, "mfa-flash-success", c.FlashSuccess),
 		flashError:       a("mfa-flash", c.Flash, "mfa-flash-error", c.FlashError),
 		flashInfo:        a("mfa-flash", c.Flash, "mfa-flash-info", c.FlashInfo),

@@ -61,6 +61,9 @@ type Classes struct {
 	FlashError   string // mfa-flash-error
 	FlashInfo    string // mfa-flash-info
 
+	// Nudge (in the host's own layout)
+	Nudge string // mfa-nudge: the reminder to add a second sign-in step
+
 	// Method list
 	Table      string // mfa-table: the table of enrolled methods
 	FactorName string // mfa-factor-name: the method label ("Authenticator app")

@@ -195,6 +195,9 @@ type ListPage struct {
 	// Add lists the enabled kinds the user can add. They are shown in a fixed order:
 	// authenticator app (recommended) first, email (the weaker choice) last.
 	Add []EnrollChoice
+	// Continue, when set, is a way back to where the user was sent from ("Continue where you
+	// were", after a policy required a second factor), shown above the methods.
+	Continue Action
 	// SignOutOthers, when set, offers to sign out the user's other sessions after a change of
 	// their sign-in methods (ASVS 7.4.3). The form's submit buttons send decision=sign_out or
 	// decision=keep.
@@ -381,4 +384,19 @@ type ErrorPage struct {
 	Message string // a plain sentence
 	// Next is the way on. Zero: a link to BasePath labelled "Back to two-step verification".
 	Next Action
+}
+
+// NudgeProps is the reminder to add a second sign-in step that a host puts into its own
+// layout (mfahandler's Handler.Nudge decides when, and fills it).
+type NudgeProps struct {
+	// Classes are the host's extra classes, as for the pages.
+	Classes Classes
+	// Deadline is the day by which the user must add one.
+	Deadline time.Time
+	// Overdue: the deadline has passed (the reminder then says so, and cannot be put off).
+	Overdue bool
+	// SetUp is the security page.
+	SetUp templ.SafeURL
+	// Dismiss, when set, is the "Remind me later" form.
+	Dismiss *Form
 }

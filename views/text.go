@@ -335,3 +335,11 @@ func channelLabel(to Kind) string {
 	}
 	return "Use text messages"
 }
+
+// actionLabel is a's label, or def when it has none.
+func actionLabel(a Action, def string) string {
+	if a.Label != "" {
+		return a.Label
+	}
+	return def
+}

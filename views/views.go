@@ -16,6 +16,8 @@ type Views struct {
 	Rename       func(RenamePage) templ.Component
 	StepUp       func(StepUpPage) templ.Component
 	Error        func(ErrorPage) templ.Component
+	// Nudge is the reminder for the host's layout (mfahandler's Handler.Nudge).
+	Nudge func(NudgeProps) templ.Component
 }
 
 // Default returns the default pages.
@@ -32,6 +34,7 @@ func Default() Views {
 		Rename:       Rename,
 		StepUp:       StepUp,
 		Error:        Error,
+		Nudge:        Nudge,
 	}
 }
 
@@ -70,6 +73,9 @@ func (v Views) WithDefaults() Views {
 	}
 	if v.Error == nil {
 		v.Error = d.Error
+	}
+	if v.Nudge == nil {
+		v.Nudge = d.Nudge
 	}
 	return v
 }

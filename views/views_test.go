@@ -469,7 +469,7 @@ var hookOf = map[string]string{
 	"FieldError": "mfa-field-error", "Checkbox": "mfa-checkbox",
 	"Flash": "mfa-flash", "FlashSuccess": "mfa-flash-success", "FlashError": "mfa-flash-error", "FlashInfo": "mfa-flash-info",
 	"Table": "mfa-table", "FactorName": "mfa-factor-name", "FactorMeta": "mfa-factor-meta",
-	"Choices": "mfa-choices", "Choice": "mfa-choice",
+	"Choices": "mfa-choices", "Choice": "mfa-choice", "Nudge": "mfa-nudge",
 	"QR": "mfa-qr", "Secret": "mfa-secret", "Code": "mfa-recovery-code", "Print": "mfa-printable", "Meta": "mfa-details",
 }
 
@@ -490,7 +490,8 @@ func TestClassesAppearNextToStableHooks(t *testing.T) {
 	meta := testMeta()
 	meta.Classes = c
 	pages := samplePages(meta)
-	pages = append(pages, page{name: "info-flash", c: List(ListPage{Meta: meta, Flash: Flash{Message: "hi"}})})
+	pages = append(pages, page{name: "info-flash", c: List(ListPage{Meta: meta, Flash: Flash{Message: "hi"}})},
+		page{name: "nudge", c: Nudge(NudgeProps{Classes: c, Deadline: time.Now(), SetUp: "/account/mfa/", Dismiss: &Form{Action: "/account/mfa/nudge/dismiss"}})})
 	used := map[string]bool{}
 	for _, p := range pages {
 		doc := parse(t, render(t, p.c))
@@ -1172,5 +1173,28 @@ func TestLastUsedText(t *testing.T) {
 	}
 	if got := lastUsedText(now, time.Time{}); got != "14 March 2026" {
 		t.Errorf("without now: %q", got)
+	}
+}
+
+func TestNudge(t *testing.T) {
+	t.Parallel()
+	deadline := time.Date(2027, 3, 14, 0, 0, 0, 0, time.UTC)
+	dismiss := &Form{Action: "/account/mfa/nudge/dismiss"}
+	doc := parse(t, render(t, Nudge(NudgeProps{Deadline: deadline, SetUp: "/account/mfa/", Dismiss: dismiss})))
+	body := text(doc)
+	for _, want := range []string{"Add a second sign-in step by 14 March 2027.", "Set it up", "Remind me later"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the nudge lacks %q: %s", want, body)
+		}
+	}
+	if n := len(all(doc, func(n *html.Node) bool { return n.Data == "time" && attrv(n, "datetime") == "2027-03-14" })); n != 1 {
+		t.Errorf("%d <time datetime=2027-03-14>", n)
+	}
+	if n := len(all(doc, func(n *html.Node) bool { return n.Data == "form" && attrv(n, "method") == "post" })); n != 1 {
+		t.Errorf("%d dismiss forms", n)
+	}
+	over := text(parse(t, render(t, Nudge(NudgeProps{Deadline: deadline, Overdue: true, SetUp: "/account/mfa/", Dismiss: dismiss}))))
+	if !strings.Contains(over, "Your account now needs a second sign-in step.") || strings.Contains(over, "Remind me later") {
+		t.Errorf("overdue nudge: %s", over)
 	}
 }

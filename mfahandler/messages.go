@@ -65,6 +65,11 @@ const (
 	mRecoveryNotShown  msgID = "recovery.unavailable"
 	mRecoveryLater     msgID = "recovery.later"
 	mPolicyOverdue     msgID = "policy.overdue"
+	mActionDone        msgID = "action.done"
+	mActionGone        msgID = "action.gone"
+	mActionNeedsFactor msgID = "action.needs_factor"
+	tActionDone        msgID = "title.action_done"
+	tActionGone        msgID = "title.action_gone"
 	mTooMany           msgID = "error.too_many"
 	mConfig            msgID = "error.config"
 	mUpstream          msgID = "error.upstream"
@@ -216,6 +221,11 @@ var englishText = map[msgID]message{
 	mLockUnavailable:   {text: "Your sign-in methods could not be changed right now. Nothing was changed."},
 	mCheckUnavailable:  {text: "Your request could not be checked right now. Nothing was changed."},
 	mRecoveryNotShown:  {text: "Your recovery code could not be shown right now. Reload this page in a moment."},
+	mActionDone:        {text: "This was done already, or it is no longer waiting. It was not done a second time."},
+	mActionGone:        {text: "There is nothing waiting to be confirmed. Nothing was done; start again from where you were."},
+	mActionNeedsFactor: {text: "That needs a second sign-in step, and your account has none yet. Add one below, then try again."},
+	tActionDone:        {text: "Already done"},
+	tActionGone:        {text: "Nothing to confirm"},
 	mPolicyOverdue:     {text: "Your account now needs a second sign-in step. Add one below, then continue where you were."},
 	mRecoveryLater: {text: "Your recovery code isn't ready yet: only a few changes to your sign-in methods are allowed each minute. " +
 		"In {{.Wait}}, create it on your security page with “Create a recovery code”."},

@@ -26,6 +26,9 @@ type tokenRecord struct {
 	// a copy of the session that a late request writes back under the old id keeps the old
 	// Gen, so its token opens nothing.
 	Gen string `json:"gen,omitempty"`
+	// MFA: the login that gave this token passed a second factor (amr "mfa"): what
+	// RequireRecentMFA needs.
+	MFA bool `json:"mfa,omitempty"`
 	// AccountEmail is the account's verified email (ID token, email scope) masked as Auth0
 	// masks names in the list; never the address itself. It tells the account's own email,
 	// which Auth0 lists but does not delete, from an email method the user added.
@@ -65,6 +68,7 @@ const (
 	keySignOut = "signout_offer"
 	keyFlash   = "flash"
 	keyResume  = "resume" // where RequireMFA sent the user from
+	keyAction  = "action" // the host action RequireRecentMFA holds across the step-up
 )
 
 var errNoRecord = errors.New("mfahandler: no record")

@@ -24,6 +24,7 @@ import (
 //	POST {base}/recovery-code/new     create a recovery code (My Account: the user has a method, no code)
 //	GET  {base}/remove?id=            confirm a removal
 //	POST {base}/remove                remove (DELETE /mfa/authenticators/{id})
+//	GET  {base}/action?id=|return=    after the step-up of RequireRecentMFA: confirm the held host action, or back to the host page
 //	POST {base}/nudge/dismiss         "Remind me later" (WithPolicy's Nudge)
 //	POST {base}/sessions/others       sign out the user's other sessions, or keep them (WithSignOutOtherSessions)
 //	GET  {base}/static/…              embedded stylesheet and script
@@ -50,6 +51,7 @@ func (h *Handler) routes() {
 	m.Handle("POST "+b+"/channel", h.page(h.setChannel))
 	m.Handle("POST "+b+"/sessions/others", h.page(h.signOutOthers))
 	m.Handle("POST "+b+"/nudge/dismiss", h.page(h.nudgeDismiss))
+	m.Handle("GET "+b+"/action", h.page(h.actionPage))
 	// POST-only steps answer 405 to GET instead of falling into GET {base}/enroll/{factor}.
 	for _, p := range []string{"/enroll/confirm", "/enroll/resend", "/enroll/cancel"} {
 		m.Handle("GET "+b+p, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

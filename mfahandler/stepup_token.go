@@ -96,7 +96,8 @@ func (h *Handler) acceptToken(w http.ResponseWriter, r *request, tok *oauth2.Tok
 			return err
 		}
 	}
-	trec := tokenRecord{Sub: r.sub, AccessToken: tok.AccessToken, Expiry: now.Add(life), AuthTime: authTime, Obtained: now, Gen: rand.Text()}
+	trec := tokenRecord{Sub: r.sub, AccessToken: tok.AccessToken, Expiry: now.Add(life), AuthTime: authTime, Obtained: now, Gen: rand.Text(),
+		MFA: slices.Contains(claims.AMR, "mfa")}
 	if claims.EmailVerified {
 		trec.AccountEmail = mfabackend.MaskEmail(claims.Email)
 	}

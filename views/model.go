@@ -400,3 +400,15 @@ type NudgeProps struct {
 	// Dismiss, when set, is the "Remind me later" form.
 	Dismiss *Form
 }
+
+// ConfirmActionPage confirms a host action that needed a recent second factor, after the
+// step-up: Continue sends the action's form again (once); Cancel leaves it.
+type ConfirmActionPage struct {
+	Meta  PageMeta
+	Flash Flash
+	// Describe names the action ("Change your email address").
+	Describe string
+	// Continue is the POST to the host route, its fields the action's form.
+	Continue Form
+	Cancel   Action
+}

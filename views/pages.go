@@ -87,6 +87,13 @@ func Remove(p RemovePage) templ.Component {
 	return p.Meta.Wrap(removeBody(p))
 }
 
+// ConfirmAction is the default ConfirmActionPage: after the step-up of a host action, what the
+// user was doing and Continue, which completes it (once).
+func ConfirmAction(p ConfirmActionPage) templ.Component {
+	p.Meta = p.Meta.withTitle("Confirm what you were doing")
+	return p.Meta.Wrap(confirmActionBody(p))
+}
+
 // Rename is the default RenamePage.
 func Rename(p RenamePage) templ.Component {
 	p.Meta = p.Meta.withTitle("Name this method")

@@ -343,3 +343,11 @@ func actionLabel(a Action, def string) string {
 	}
 	return def
 }
+
+// actionDescription is the held action's name, or a plain default.
+func actionDescription(d string) string {
+	if d != "" {
+		return d
+	}
+	return "Continue with what you were doing"
+}

@@ -16,6 +16,8 @@ type Views struct {
 	Rename       func(RenamePage) templ.Component
 	StepUp       func(StepUpPage) templ.Component
 	Error        func(ErrorPage) templ.Component
+	// ConfirmAction confirms a host action held across the step-up (RequireRecentMFA).
+	ConfirmAction func(ConfirmActionPage) templ.Component
 	// Nudge is the reminder for the host's layout (mfahandler's Handler.Nudge).
 	Nudge func(NudgeProps) templ.Component
 }
@@ -23,18 +25,19 @@ type Views struct {
 // Default returns the default pages.
 func Default() Views {
 	return Views{
-		List:         List,
-		TOTP:         TOTP,
-		Phone:        Phone,
-		Email:        Email,
-		Code:         Code,
-		Push:         Push,
-		RecoveryCode: RecoveryCode,
-		Remove:       Remove,
-		Rename:       Rename,
-		StepUp:       StepUp,
-		Error:        Error,
-		Nudge:        Nudge,
+		List:          List,
+		TOTP:          TOTP,
+		Phone:         Phone,
+		Email:         Email,
+		Code:          Code,
+		Push:          Push,
+		RecoveryCode:  RecoveryCode,
+		Remove:        Remove,
+		Rename:        Rename,
+		StepUp:        StepUp,
+		Error:         Error,
+		Nudge:         Nudge,
+		ConfirmAction: ConfirmAction,
 	}
 }
 
@@ -76,6 +79,9 @@ func (v Views) WithDefaults() Views {
 	}
 	if v.Nudge == nil {
 		v.Nudge = d.Nudge
+	}
+	if v.ConfirmAction == nil {
+		v.ConfirmAction = d.ConfirmAction
 	}
 	return v
 }

@@ -66,6 +66,13 @@ func (l *Ledger) PeekDeadline(ctx context.Context, sub string) (time.Time, bool,
 	return time.Unix(n, 0).UTC(), true, nil
 }
 
+// ActionOnce marks the held host action id as done: first is true for the one request that
+// may complete it.
+func (l *Ledger) ActionOnce(ctx context.Context, id string, ttl time.Duration) (first bool, err error) {
+	_, first, err = l.lim.SetOnce(ctx, "action-done:"+id, nil, ttl)
+	return first, err
+}
+
 // SnoozeNudge puts the user's reminder off for ttl; NudgeSnoozed reports it.
 func (l *Ledger) SnoozeNudge(ctx context.Context, sub string, ttl time.Duration) error {
 	_, _, err := l.lim.SetOnce(ctx, "nudge-snoozed:"+sub, nil, ttl)

@@ -121,18 +121,18 @@ type envConfig struct {
 func newEnv(t *testing.T, cfg envConfig) *env {
 	t.Helper()
 	clk := &clock{now: time.Now().UTC().Truncate(time.Second)}
-	emuOpts := append([]auth0test.Option{
+	emuOpts := []auth0test.Option{
 		auth0test.WithSigningKey(testKey()),
 		auth0test.WithClock(clk.Now),
 		auth0test.WithUsers(
 			auth0test.User{ID: alice, Email: "alice@example.com", Password: "alice-password", Name: "Alice", EmailVerified: true},
 			auth0test.User{ID: bob, Email: "bob@example.com", Password: "bob-password", Name: "Bob"},
 		),
-	}, cfg.emuOpts...)
+	}
 	if cfg.tls {
 		emuOpts = append(emuOpts, auth0test.WithTLS())
 	}
-	if cfg.myAccount {
+	if cfg.myAccount { // before the test's own options, which win (a test's WithMyAccountPlan)
 		emuOpts = append(emuOpts, auth0test.WithMyAccountPlan(auth0test.PlanUnlimited))
 		if cfg.meOff {
 			emuOpts = append(emuOpts, auth0test.WithoutMyAccountAPI())
@@ -141,6 +141,7 @@ func newEnv(t *testing.T, cfg envConfig) *env {
 			emuOpts = append(emuOpts, auth0test.WithMyAccountGrant("", cfg.meGrant...))
 		}
 	}
+	emuOpts = append(emuOpts, cfg.emuOpts...)
 	emu := auth0test.RunT(t, emuOpts...)
 
 	sm := scs.New()

@@ -148,6 +148,9 @@ func (h *Handler) answer(w http.ResponseWriter, r *request, res enroll.Result) e
 		return seeOther(w, h.path("/"))
 
 	case enroll.NoRecovery:
+		if res.Reason == "disabled" {
+			_ = h.flash(w, r.Request, "info", mRecoveryOff)
+		}
 		return seeOther(w, h.path("/"))
 	case enroll.RecoveryPending:
 		return seeOther(w, h.path("/recovery-code"))

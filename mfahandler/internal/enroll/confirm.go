@@ -64,8 +64,11 @@ func (t *Tx) Confirm(enrollmentID, code string) Result {
 	case ClassOf(err) == ClassInvalidCode:
 		return t.codeFailed(p, WrongCode, "invalid_code", left)
 	case ClassOf(err) == ClassCodeExpired && !spec(p.Factor).Sends:
-		// Nothing to send anew (an app's setup): the enrollment itself is over at Auth0.
-		t.abandon(p)
+		// Nothing to send anew (an app's setup): the enrollment itself is over at Auth0, and
+		// what is pending now may be another tab's setup: forgotten here, nothing deleted.
+		if err := t.forget(p); err != nil {
+			return failed(err, Place{})
+		}
 		return Result{Outcome: NotInProgress}.with(Event{Kind: "confirm_failed", Factor: p.Factor, Reason: "enrollment_expired"})
 	case ClassOf(err) == ClassNotFound:
 		// The method this setup verifies is gone (a newer setup in another tab replaced it):

@@ -268,6 +268,11 @@ func (l *Ledger) SpendAll(ctx context.Context, budgets ...Budget) (denied string
 	return "", limiter.Decision{Allowed: true}, nil
 }
 
+// PeekBudget reports what a take from b would decide, taking nothing.
+func (l *Ledger) PeekBudget(ctx context.Context, b Budget) (limiter.Decision, error) {
+	return l.lim.Peek(ctx, b.key, b.Rule)
+}
+
 // Forgive refills sub's bucket of rule (a code that works starts the code budget afresh).
 func (l *Ledger) Forgive(ctx context.Context, rule limiter.Rule, sub string) error {
 	return l.lim.Reset(context.WithoutCancel(ctx), rule.Name+":"+sub, rule)

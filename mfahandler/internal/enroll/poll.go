@@ -10,8 +10,11 @@ func (t *Tx) Poll() Result {
 	if p == nil {
 		if old := t.raw(); old != nil && old.Factor == Push {
 			// Its time ran out here before Auth0 said so (the My Account API's shorter
-			// lifetime): the same answer as Auth0's expiry.
-			t.abandon(old)
+			// lifetime): the same answer as Auth0's expiry. Forgotten, not deleted at Auth0:
+			// without the user lock, a push another tab started since may be the pending one.
+			if err := t.forget(old); err != nil {
+				return failed(err, Place{})
+			}
 			return Result{Outcome: Expired, Factor: Push, Pending: old}.with(Event{Kind: "confirm_failed", Factor: Push, Reason: "push_expired"})
 		}
 	}

@@ -67,7 +67,23 @@ const NoCodeLater = "later"
 // backend issues them on request, the user has a real factor, and no active code.
 func (s *Service) CanCreateRecoveryCode(inv *Inventory) bool {
 	_, ok := s.Backend.(RecoveryIssuer)
+	if off := s.recoveryOff.Load(); off != 0 && s.Now().Sub(time.Unix(0, off)) < recoveryOffMemory {
+		return false
+	}
 	return ok && inv != nil && !inv.RecoveryActive && inv.RealFactors() > 0
+}
+
+// recoveryOffMemory is how long a tenant's "recovery codes are off" is believed: settings of a
+// tenant change seldom, and an hour lets a change show the same day.
+const recoveryOffMemory = time.Hour
+
+// learnRecoveryOff records a refusal that says the tenant has recovery codes off.
+func (s *Service) learnRecoveryOff(err error) bool {
+	if ClassOf(err) != ClassFactorDisabled {
+		return false
+	}
+	s.recoveryOff.Store(s.Now().UnixNano())
+	return true
 }
 
 // CreateRecoveryCode issues the recovery code of a user who has a factor but no code (on the
@@ -94,10 +110,13 @@ func (t *Tx) CreateRecoveryCode() Result {
 		return Result{Outcome: NoRecovery}
 	}
 	ri, _ := t.s.Backend.(RecoveryIssuer)
-	if res, ok := t.spendWrite(""); !ok {
+	if res, ok := t.spendWrites("", recoveryCodeWrites); !ok {
 		return res
 	}
 	code, err := ri.IssueRecoveryCode(t.ctx, token)
+	if t.s.learnRecoveryOff(err) {
+		return Result{Outcome: NoRecovery, Reason: "disabled"}
+	}
 	if err != nil {
 		return failed(err, list) // Auth0's 429 becomes "try again in N seconds" there
 	}
@@ -108,6 +127,9 @@ func (t *Tx) CreateRecoveryCode() Result {
 	}
 	return Result{Outcome: RecoveryPending}.with(Event{Kind: "recovery_code_set"})
 }
+
+// recoveryCodeWrites: a recovery code is created and then verified, two writes.
+const recoveryCodeWrites = 2
 
 // issueRecoveryCode asks a RecoveryIssuer backend for the user's recovery code after their
 // first factor. "" when the backend issues none on request or the request failed (logged:
@@ -121,12 +143,13 @@ func (t *Tx) issueRecoveryCode() (code string, wait time.Duration) {
 	if token == "" {
 		return "", 0
 	}
-	if res, ok := t.spendWrite(""); !ok {
+	if res, ok := t.spendWrites("", recoveryCodeWrites); !ok {
 		t.s.Log.Warn("mfahandler: no recovery code issued after the first factor: write budget spent", "retry_after", res.RetryAfter.String())
 		return "", max(res.RetryAfter, time.Second)
 	}
 	code, err := ri.IssueRecoveryCode(t.ctx, token)
 	if err != nil {
+		t.s.learnRecoveryOff(err)
 		t.s.Log.Warn("mfahandler: no recovery code issued after the first factor", "error", err.Error())
 		if ClassOf(err) == ClassRateLimited {
 			return "", max(RetryAfterOf(err), time.Second)

@@ -38,7 +38,11 @@ func (t *Tx) Resend(enrollmentID string) Result {
 	if err != nil {
 		return failed(err, codePage)
 	}
-	if err := t.deletePending(token, inv.PendingOf(p.Factor)); err != nil {
+	stale := inv.PendingOf(p.Factor)
+	if res, ok := t.spendWrites(p.Factor, len(stale)+1); !ok { // the deletes and the new start
+		return res
+	}
+	if err := t.deletePending(token, stale); err != nil {
 		return failed(err, codePage)
 	}
 	req := StartRequest{Factor: p.Factor}

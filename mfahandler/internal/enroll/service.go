@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/selfmfa/selfmfa/limiter"
@@ -54,6 +55,10 @@ type Service struct {
 	PhoneValidator func(raw string) (string, error)
 	// LastFactorGuard refuses to remove a user's last real factor.
 	LastFactorGuard bool
+
+	// recoveryOff is when Auth0 last refused to create a recovery code because the tenant
+	// has them off (unix nanoseconds; 0: never): the list then offers none for a while.
+	recoveryOff atomic.Int64
 }
 
 // TokenFunc returns the request's access token with at least need of life left, or an error
@@ -172,16 +177,39 @@ func (t *Tx) sendBudgets(destination string) []Budget {
 }
 
 // spendWrite spends one write of the backend's per-user write budget, when it has one.
-func (t *Tx) spendWrite(f Factor) (Result, bool) {
+func (t *Tx) spendWrite(f Factor) (Result, bool) { return t.spendWrites(f, 1) }
+
+// spendWrites spends the n writes a step is about to make (a start that first deletes stale
+// pending methods, a recovery code's create and verify), or none: when fewer are left, the
+// wait it announces is until all n are there, so the step is never half done.
+func (t *Tx) spendWrites(f Factor, n int) (Result, bool) {
 	wb, ok := t.s.Backend.(WriteBudget)
-	if !ok {
+	if !ok || n <= 0 {
 		return Result{}, true
 	}
 	rule, ok := wb.WriteRule()
 	if !ok {
 		return Result{}, true
 	}
-	return t.spend(rule, f)
+	b := t.s.Ledger.UserBudget(rule, t.sub)
+	d, err := t.s.Ledger.PeekBudget(t.ctx, b)
+	if err != nil {
+		return Result{Outcome: Unavailable, Reason: "check", Err: err, Factor: f}, false
+	}
+	if have := d.Remaining + 1; !d.Allowed || have < n {
+		wait := d.RetryAfter + time.Duration(n-1)*rule.Refill
+		if d.Allowed {
+			wait = time.Duration(n-have) * rule.Refill // an upper bound: the next token may be nearer
+		}
+		return Result{Outcome: LimitHit, Factor: f, Reason: rule.Name, RetryAfter: wait}.
+			with(Event{Kind: "limit_hit", Factor: f, Reason: rule.Name}), false
+	}
+	for range n {
+		if res, ok := t.spendAll(f, b); !ok {
+			return res, false
+		}
+	}
+	return Result{}, true
 }
 
 // list lists the user's authenticators.

@@ -51,8 +51,13 @@ func (t *Tx) Start(f Factor, phone, email string) Result {
 		return failed(err, form)
 	}
 	// Abandoned enrollments of the same kind are removed first, so they never pile up towards
-	// Auth0's limit of 50 and a second tab's enrollment cannot also be confirmed.
-	if err := t.deletePending(token, inv.PendingOf(f)); err != nil {
+	// Auth0's limit of 50 and a second tab's enrollment cannot also be confirmed. Those deletes
+	// and the start are the writes this step spends.
+	stale := inv.PendingOf(f)
+	if res, ok := t.spendWrites(f, len(stale)+1); !ok {
+		return res
+	}
+	if err := t.deletePending(token, stale); err != nil {
 		return failed(err, form)
 	}
 	inherited := t.unshownRecoveryCode()
@@ -62,9 +67,6 @@ func (t *Tx) Start(f Factor, phone, email string) Result {
 		if err := t.s.Ledger.MarkEnded(t.ctx, old.ID); err != nil {
 			return Result{Outcome: Unavailable, Reason: "check", Err: err}
 		}
-	}
-	if res, ok := t.spendWrite(f); !ok {
-		return res
 	}
 	started, err := t.s.Backend.Start(t.ctx, token, req)
 	if err != nil {

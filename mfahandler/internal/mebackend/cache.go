@@ -30,7 +30,8 @@ const maxCachedLists = 10000
 type listCache struct {
 	mu      sync.Mutex
 	entries map[[32]byte]cachedList
-	// gen counts writes begun: a list read while one ran is not kept (it may predate it).
+	// gen counts the starts and ends of writes: a list read while one ran is not kept (it
+	// may predate it).
 	gen uint64
 	off bool // nothing is kept (ReuseLists(false))
 }
@@ -86,7 +87,7 @@ func (c *listCache) put(token string, ms []myaccount.Method, now time.Time, gen 
 	c.entries[sha256.Sum256([]byte(token))] = cachedList{at: now, ms: slices.Clone(ms)}
 }
 
-// beginWrite marks a write starting: lists read until now are not kept by put.
+// beginWrite marks a write starting or ending: lists read before are not kept by put.
 func (c *listCache) beginWrite() {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -50,6 +50,8 @@ func (w *write) learnPending(m myaccount.Method) {
 // Auth0 refused the write outright (a 4xx that is not 404 or 409: a wrong code, a limit, a
 // bad request), which changed nothing; dropped otherwise.
 func (w *write) end(err *error) {
+	// A list read that began while this write ran may predate it: it is not kept.
+	w.b.lists.beginWrite()
 	switch {
 	case *err == nil && w.learned != nil:
 		w.b.lists.learn(w.token, *w.learned)

@@ -152,9 +152,16 @@ func (inst *Instance) wire(ctx context.Context, cfg Config, ln net.Listener) (ht
 	}
 	if cfg.MyAccount {
 		inst.myAccount = true
-		// The handler's write budget of the Enterprise plan (5 a minute); on a real tenant set
-		// the plan the tenant has.
-		mfaOpts = append(mfaOpts, mfahandler.WithMyAccountAPI(mfahandler.PlanEnterprise))
+		// The handler keeps the tenant's per-user write budget: the real tenant's plan, or
+		// none offline, where the emulated tenant has no per-user limits either.
+		plan := mfahandler.PlanFree
+		switch {
+		case cfg.MyAccountPlan != nil:
+			plan = *cfg.MyAccountPlan
+		case cfg.Auth0 == nil:
+			plan = mfahandler.PlanUnlimited
+		}
+		mfaOpts = append(mfaOpts, mfahandler.WithMyAccountAPI(plan))
 	}
 	if cfg.RedisURL != "" {
 		if inst.pool, err = dialRedis(ctx, cfg.RedisURL); err != nil {

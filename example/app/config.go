@@ -45,6 +45,10 @@ type Config struct {
 	// MyAccount runs the handler on Auth0's My Account API (mfahandler.WithMyAccountAPI)
 	// instead of the MFA API; offline, the emulated tenant grants it to the demo client.
 	MyAccount bool
+	// MyAccountPlan is the tenant's plan, whose per-user write limit the handler keeps
+	// (SELFMFA_MY_ACCOUNT_PLAN: free, essentials, professional or enterprise). nil: free (the
+	// strictest) on a real tenant; offline none, as the emulated tenant has no per-user limits.
+	MyAccountPlan *mfahandler.MyAccountPlan
 	// Limits replaces the handler's attempt limits. nil = DemoLimits offline (room to try
 	// every method) and mfahandler.DefaultLimits on a real tenant; tests of the production
 	// limits pass DefaultLimits here.
@@ -71,10 +75,11 @@ type Auth0Config struct {
 //	SELFMFA_BACKEND              my-account: the My Account API instead of the MFA API (the -my-account flag)
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg := Config{
-		Addr:       getenv("APP_ADDR"),
-		TenantAddr: getenv("TENANT_ADDR"),
-		RedisURL:   getenv("REDIS_URL"),
-		MyAccount:  getenv("SELFMFA_BACKEND") == "my-account",
+		Addr:          getenv("APP_ADDR"),
+		TenantAddr:    getenv("TENANT_ADDR"),
+		RedisURL:      getenv("REDIS_URL"),
+		MyAccount:     getenv("SELFMFA_BACKEND") == "my-account",
+		MyAccountPlan: planFromEnv(getenv("SELFMFA_MY_ACCOUNT_PLAN")),
 	}
 	a := Auth0Config{
 		Domain:       getenv("AUTH0_DOMAIN"),
@@ -124,3 +129,13 @@ func errPortInUse(addr, flag, env string, err error) error {
 
 var errNoCallbackBase = errors.New("app: Auth0.CallbackBase (AUTH0_CALLBACK_BASE) must be the app's absolute URL, " +
 	"https (plain http only on localhost), with no path, e.g. https://app.example.com")
+
+// planFromEnv reads SELFMFA_MY_ACCOUNT_PLAN; nil when unset or unknown (free on a real tenant).
+func planFromEnv(v string) *mfahandler.MyAccountPlan {
+	p, ok := map[string]mfahandler.MyAccountPlan{"free": mfahandler.PlanFree, "essentials": mfahandler.PlanEssentials,
+		"professional": mfahandler.PlanEssentials, "enterprise": mfahandler.PlanEnterprise}[v]
+	if !ok {
+		return nil
+	}
+	return &p
+}

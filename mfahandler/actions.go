@@ -34,7 +34,7 @@ type heldAction struct {
 // again, completed exactly once — a second submission of it (a double click, the back
 // button, a stale copy of the session) is refused. Never a silent replay.
 func (h *Handler) RequireRecentMFA(describe string, next http.Handler) http.Handler {
-	return h.page(func(w http.ResponseWriter, r *request) error {
+	page := h.page(func(w http.ResponseWriter, r *request) error {
 		tok, err := h.requireToken(r, 0, "")
 		if err != nil && !errors.As(err, new(*stepUpNeeded)) {
 			return err
@@ -65,6 +65,12 @@ func (h *Handler) RequireRecentMFA(describe string, next http.Handler) http.Hand
 			return err
 		}
 		return &stepUpNeeded{resume: h.path("/action?id=" + a.ID), reason: "a host action needs a recent second factor"}
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h.refusedCrossOrigin(w, r) { // a payout from another site is never held
+			return
+		}
+		page.ServeHTTP(w, r)
 	})
 }
 

@@ -154,3 +154,20 @@ func TestRequireRecentMFAStaleSession(t *testing.T) {
 		t.Fatalf("with the stale session copy: %d, served %d", p.status, served.Load())
 	}
 }
+
+// TestRequireRecentMFACrossOrigin: a payout posted from another site is refused (403) before
+// anything is held: no confirmation page can come of it, and the route is not served.
+func TestRequireRecentMFACrossOrigin(t *testing.T) {
+	t.Parallel()
+	e, served, _ := actionEnv(t)
+	b := e.browser(bob)
+	before := e.sessionValues(b.cookie())
+	p := b.raw(http.MethodPost, "/payout", "amount=100", map[string]string{
+		"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"})
+	if p.status != http.StatusForbidden || served.Load() != 0 {
+		t.Fatalf("a cross-site payout: %d, served %d", p.status, served.Load())
+	}
+	if _, held := e.sessionValues(b.cookie())["mfa.action"]; held || len(e.sessionValues(b.cookie())) != len(before) {
+		t.Fatal("a cross-site payout was held in the session")
+	}
+}

@@ -348,23 +348,34 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.static.ServeHTTP(w, r)
 		return
 	}
-	if !isSafeMethod(r.Method) {
-		if h.opts.cop != nil {
-			if err := h.crossOriginCheck(r); err != nil {
-				h.logger().Warn("mfahandler: cross-origin request refused", "method", r.Method, "path", p)
-				if sub, ok := h.cfg.CurrentUser(r); ok && sub != "" {
-					// For the host's audit trail: someone tried to act for this user from another
-					// site. Bounded per user, so a hostile page cannot flood the trail (or the
-					// user's notifications).
-					if h.svc.Ledger.CrossOriginEventDue(r.Context(), sub) {
-						h.emit(r.Context(), r, sub, EventAccessDenied, "", "cross_origin")
-					}
-				}
-				h.fail(w, r, h.failure(r, http.StatusForbidden, tRefused, mCrossOrigin, err))
-				return
-			}
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	if h.refusedCrossOrigin(w, r) {
+		return
 	}
 	h.mux.ServeHTTP(w, r)
+}
+
+// refusedCrossOrigin answers 403 to a state-changing request from another origin (and bounds
+// the body of every other one); it reports whether it answered. RequireRecentMFA applies it
+// to the host routes it protects too.
+func (h *Handler) refusedCrossOrigin(w http.ResponseWriter, r *http.Request) bool {
+	if isSafeMethod(r.Method) {
+		return false
+	}
+	if h.opts.cop != nil {
+		if err := h.crossOriginCheck(r); err != nil {
+			h.logger().Warn("mfahandler: cross-origin request refused", "method", r.Method, "path", r.URL.Path)
+			if sub, ok := h.cfg.CurrentUser(r); ok && sub != "" {
+				// For the host's audit trail: someone tried to act for this user from another
+				// site. Bounded per user, so a hostile page cannot flood the trail (or the
+				// user's notifications).
+				if h.svc.Ledger.CrossOriginEventDue(r.Context(), sub) {
+					h.emit(r.Context(), r, sub, EventAccessDenied, "", "cross_origin")
+				}
+			}
+			h.fail(w, r, h.failure(r, http.StatusForbidden, tRefused, mCrossOrigin, err))
+			return true
+		}
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	return false
 }

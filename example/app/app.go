@@ -195,7 +195,11 @@ func (inst *Instance) wire(ctx context.Context, cfg Config, ln net.Listener) (ht
 	if inst.ownTenant {
 		h.devPages = inst.Tenant.URL()
 	}
-	mfaOpts = append(mfaOpts, mfahandler.WithLayout(h.mfaLayout), mfahandler.WithUnauthenticated(http.HandlerFunc(h.toLogin)))
+	mfaOpts = append(mfaOpts, mfahandler.WithLayout(h.mfaLayout), mfahandler.WithUnauthenticated(http.HandlerFunc(h.toLogin)),
+		// Every user of Example is asked, on its own account page, to add a second step within
+		// two weeks; after that the payouts page needs one (Auth0's own enrollment page stays
+		// off: the tenant's policy is "Never").
+		mfahandler.WithPolicy(mfahandler.Policy{Grace: PolicyGrace}))
 	mfaOpts = append(mfaOpts, cfg.HandlerOptions...)
 
 	inst.Handler, err = mfahandler.New(mfahandler.Config{

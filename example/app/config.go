@@ -139,3 +139,6 @@ func planFromEnv(v string) *mfahandler.MyAccountPlan {
 	}
 	return &p
 }
+
+// PolicyGrace is how long Example's users have to add a second sign-in step (WithPolicy).
+const PolicyGrace = 14 * 24 * time.Hour

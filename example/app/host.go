@@ -63,6 +63,8 @@ func (h *host) routes(mfa http.Handler, mfaPattern string, cop *http.CrossOrigin
 	mux.HandleFunc("GET /callback", h.callback)
 	mux.Handle("POST /logout", cop.Handler(http.HandlerFunc(h.logout)))
 	mux.HandleFunc("GET /account", h.account)
+	mux.Handle("GET /account/payouts", h.mfa.RequireMFA(http.HandlerFunc(h.payouts)))
+	mux.Handle("POST /account/payouts", h.mfa.RequireRecentMFA("Send a payout of $100", http.HandlerFunc(h.sendPayout)))
 	mux.Handle("GET /static/", http.FileServerFS(static))
 	mux.Handle(mfaPattern, mfa) // selfmfa routes on full paths: no http.StripPrefix
 	return h.sm.LoadAndSave(h.headers(mux))
@@ -131,7 +133,25 @@ func (h *host) account(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login?next=/account", http.StatusSeeOther)
 		return
 	}
-	h.render(w, r, http.StatusOK, "Your account", accountPage(*v))
+	h.render(w, r, http.StatusOK, "Your account", accountPage(*v, h.mfa.Nudge(r)))
+}
+
+// payouts is a page the policy protects: after the deadline, only with a second factor.
+func (h *host) payouts(w http.ResponseWriter, r *http.Request) {
+	v := h.viewer(r.Context())
+	if v == nil {
+		http.Redirect(w, r, "/login?next=/account/payouts", http.StatusSeeOther)
+		return
+	}
+	sent := h.sm.PopString(r.Context(), "payout.flash")
+	h.render(w, r, http.StatusOK, "Payouts", payoutsPage(sent))
+}
+
+// sendPayout is an action that needs a recent second factor (RequireRecentMFA): it runs once
+// per confirmation.
+func (h *host) sendPayout(w http.ResponseWriter, r *http.Request) {
+	h.sm.Put(r.Context(), "payout.flash", "A payout of $"+r.PostFormValue("amount")+" was sent.")
+	http.Redirect(w, r, "/account/payouts", http.StatusSeeOther)
 }
 
 // toLogin sends visitors who are not signed in to the login, and back afterwards

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gomodule/redigo/redis"
 
@@ -79,4 +80,45 @@ func startRedis(t *testing.T) string {
 	t.Helper()
 	addr, _ := redistest.Start(t)
 	return addr
+}
+
+// TestPolicyDeadlineSharedThroughRedis: the policy's deadline lives in the shared limiter, not
+// the session: a second browser (a session of its own) signed in on the other instance three
+// days later is shown the same date.
+func TestPolicyDeadlineSharedThroughRedis(t *testing.T) {
+	t.Parallel()
+	redisURL := "redis://" + startRedis(t) + "/0"
+	clk := newClock()
+	emu := auth0test.RunT(t, auth0test.WithClock(clk.Now), auth0test.WithSigningKey(testKey()), auth0test.WithUsers(demoUsers...))
+	a := start(t, clk, Config{Tenant: emu, RedisURL: redisURL})
+	b := start(t, clk, Config{Tenant: emu, RedisURL: redisURL})
+	deadlineOn := func(p page) string {
+		_, rest, ok := strings.Cut(p.body, `class="mfa-nudge`)
+		if !ok {
+			return ""
+		}
+		_, rest, _ = strings.Cut(rest, `<time datetime="`)
+		d, _, _ := strings.Cut(rest, `"`)
+		return d
+	}
+	first := newBrowser(t)
+	first.signIn(a, aliceEmail, alicePassword)
+	want := deadlineOn(first.get(a.URL + "/account"))
+	if want != clk.Now().Add(PolicyGrace).Format("2006-01-02") {
+		t.Fatalf("the nudge's deadline on A: %q", want)
+	}
+	clk.Advance(3 * 24 * time.Hour)
+	second := newBrowser(t)
+	second.signIn(b, aliceEmail, alicePassword)
+	if got := deadlineOn(second.get(b.URL + "/account")); got != want {
+		t.Fatalf("a second browser on B three days later: deadline %q, want %q", got, want)
+	}
+	conn, err := redis.Dial("tcp", strings.TrimSuffix(strings.TrimPrefix(redisURL, "redis://"), "/0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if keys, err := redis.Strings(conn.Do("KEYS", "*deadline:*")); err != nil || len(keys) != 1 {
+		t.Errorf("the deadline in Redis: %q, %v", keys, err)
+	}
 }

@@ -142,7 +142,7 @@ func newBenchStackWith(tb testing.TB, upstream func(handler bool) *http.Client) 
 	return newBenchStackOn(tb, upstream, false)
 }
 
-func newBenchStackOn(tb testing.TB, upstream func(handler bool) *http.Client, myAccount bool) *benchStack {
+func newBenchStackOn(tb testing.TB, upstream func(handler bool) *http.Client, myAccount bool, extra ...mfahandler.Option) *benchStack {
 	tb.Helper()
 	clk := &benchClock{now: time.Now().UTC().Truncate(time.Second)}
 	quiet := slog.New(slog.DiscardHandler)
@@ -203,6 +203,7 @@ func newBenchStackOn(tb testing.TB, upstream func(handler bool) *http.Client, my
 	if myAccount {
 		opts = append(opts, mfahandler.WithMyAccountAPI(mfahandler.PlanUnlimited), mfahandler.WithoutListReuse())
 	}
+	opts = append(opts, extra...)
 	h, err := mfahandler.New(mfahandler.Config{
 		Domain:       emu.Domain(),
 		TenantDomain: emu.Domain(),
@@ -219,6 +220,18 @@ func newBenchStackOn(tb testing.TB, upstream func(handler bool) *http.Client, my
 		tb.Fatal(err)
 	}
 	mux.Handle(h.Pattern(), h)
+	// Host pages for BenchmarkPolicyOnEveryPage: one that asks nothing, one that asks the
+	// user's Status, one that renders the Nudge.
+	mux.HandleFunc("GET /bench/plain", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "<p>hello</p>") })
+	mux.HandleFunc("GET /bench/status", func(w http.ResponseWriter, r *http.Request) {
+		if s, _ := h.Status(r); s.HasFactor() {
+			_, _ = io.WriteString(w, "<p>hello</p>")
+		}
+	})
+	mux.HandleFunc("GET /bench/nudge", func(w http.ResponseWriter, r *http.Request) {
+		_ = h.Nudge(r).Render(r.Context(), w)
+		_, _ = io.WriteString(w, "<p>hello</p>")
+	})
 	bc := baselineConfig{sm: sm, hc: baseHC, now: clk.Now, tenant: emu.URL(), clientID: emu.ClientID(), clientSecret: emu.ClientSecret()}
 	mux.Handle("/baseline/", newBaselineHandler(bc, "/baseline", true))
 	mux.Handle("/baseline-noqr/", newBaselineHandler(bc, "/baseline-noqr", false))

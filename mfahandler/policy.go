@@ -89,8 +89,8 @@ func (h *Handler) overdue(w http.ResponseWriter, r *http.Request) bool {
 	if h.opts.policy == nil {
 		return false
 	}
-	st, err := h.Status(r)
-	if err == nil && st.HasFactor() {
+	has, err := h.hasFactor(r)
+	if err == nil && has {
 		return false
 	}
 	d, required, derr := h.Deadline(r)
@@ -101,6 +101,26 @@ func (h *Handler) overdue(w http.ResponseWriter, r *http.Request) bool {
 	return required && !h.opts.now().Before(d)
 }
 
+// hasFactor reports whether r's user is known to have a second factor: their Status says so,
+// or a login of this session passed one (the step-up's or the host's own adopted token, or
+// WithRecentMFA) — which only a user with a factor can do, so the nudge never shows to them
+// even before the security page has listed their methods.
+func (h *Handler) hasFactor(r *http.Request) (bool, error) {
+	st, err := h.Status(r)
+	if err == nil && st.HasFactor() {
+		return true, nil
+	}
+	sub, _ := h.cfg.CurrentUser(r)
+	var t tokenRecord
+	if h.load(r, keyToken, &t) == nil && t.Sub == sub && t.MFA {
+		return true, nil
+	}
+	if h.opts.recentMFA != nil && !h.opts.recentMFA(r).IsZero() {
+		return true, nil
+	}
+	return false, err
+}
+
 // Nudge is the reminder for the host's layout: shown to a user the policy requires who is not
 // known to have a second factor and did not put it off (NudgeSnooze), and empty otherwise.
 // It links to the security page; "Remind me later" is a plain form that returns to r's page.
@@ -109,7 +129,7 @@ func (h *Handler) Nudge(r *http.Request) templ.Component {
 	if !ok || sub == "" || h.opts.policy == nil {
 		return templ.NopComponent
 	}
-	if st, err := h.Status(r); err != nil || st.HasFactor() {
+	if has, err := h.hasFactor(r); err != nil || has {
 		return templ.NopComponent
 	}
 	d, required, err := h.Deadline(r)

@@ -138,6 +138,29 @@ func TestPolicyNudge(t *testing.T) {
 			t.Fatalf("status %+v", st)
 		}
 	})
+	t.Run("not after a login that passed a second factor", func(t *testing.T) {
+		t.Parallel()
+		// A status kept for a moment only: what tells here is the session's login.
+		e, _ := policyEnv(t, envConfig{opts: []mfahandler.Option{mfahandler.WithStatus(time.Millisecond)}})
+		if _, err := e.emu.SeedAuthenticator(bob, auth0test.FactorOTP, auth0test.SeedOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		b := e.browser(bob)
+		b.role("staff")
+		wantStatus(t, "list", b.stepUp(), http.StatusOK)
+		e.clock.Advance(time.Second)
+		if st := statusOf(t, e, b); st.Known {
+			t.Fatalf("status %+v, want unknown", st)
+		}
+		if got := deadlineOn(t, b); got != "" {
+			t.Fatalf("a session whose login passed a second factor has the nudge (%s)", got)
+		}
+		other := e.browser(bob)
+		other.role("staff")
+		if deadlineOn(t, other) == "" {
+			t.Fatal("a session without such a login, the status unknown: no nudge")
+		}
+	})
 	t.Run("remind me later", func(t *testing.T) {
 		t.Parallel()
 		e, _ := policyEnv(t, envConfig{})

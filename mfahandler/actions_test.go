@@ -28,6 +28,18 @@ func actionEnv(t *testing.T) (*env, *atomic.Int32, *sync.Map) {
 	return e, served, amounts
 }
 
+// heldPayout: bob, who has an app, posts a payout without a recent second factor and passes
+// the step-up; it returns his browser on the confirmation page.
+func heldPayout(t *testing.T, e *env) (*browser, page) {
+	t.Helper()
+	if _, err := e.emu.SeedAuthenticator(bob, auth0test.FactorOTP, auth0test.SeedOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser(bob)
+	e.emu.QueueLogin(bob)
+	return b, b.passChallenge(b.follow(b.post(e.app.URL+"/payout", url.Values{"amount": {"100"}})))
+}
+
 // TestRequireRecentMFAHoldsAPost: a payout without a recent second factor is held, the user
 // passes the step-up and lands on a page that says what they were doing; Continue sends the
 // payout once, with its form, and a second submission of that page (a double click, the back
@@ -76,12 +88,7 @@ func TestRequireRecentMFAHoldsAPost(t *testing.T) {
 func TestRequireRecentMFADoubleSubmit(t *testing.T) {
 	t.Parallel()
 	e, served, _ := actionEnv(t)
-	if _, err := e.emu.SeedAuthenticator(bob, auth0test.FactorOTP, auth0test.SeedOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	b := e.browser(bob)
-	e.emu.QueueLogin(bob)
-	confirm := b.passChallenge(b.follow(b.post(e.app.URL+"/payout", url.Values{"amount": {"100"}})))
+	b, confirm := heldPayout(t, e)
 	f := confirm.formTo(t, "/payout")
 	var wg sync.WaitGroup
 	codes := make([]int, 4)
@@ -135,12 +142,7 @@ func TestRequireRecentMFAPage(t *testing.T) {
 func TestRequireRecentMFAStaleSession(t *testing.T) {
 	t.Parallel()
 	e, served, _ := actionEnv(t)
-	if _, err := e.emu.SeedAuthenticator(bob, auth0test.FactorOTP, auth0test.SeedOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	b := e.browser(bob)
-	e.emu.QueueLogin(bob)
-	confirm := b.passChallenge(b.follow(b.post(e.app.URL+"/payout", url.Values{"amount": {"100"}})))
+	b, confirm := heldPayout(t, e)
 	f := confirm.formTo(t, "/payout")
 	token := b.cookie()
 	blob, _ := e.storeBlob(token) // the session still holding the action

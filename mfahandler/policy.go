@@ -66,8 +66,9 @@ func (h *Handler) Deadline(r *http.Request) (deadline time.Time, required bool, 
 // deadline has passed and who is not known to have a second factor (Status), is sent to the
 // security page with a sentence saying why; once they have one, that page offers to continue
 // where they were (a GET is resumed; a POST is never replayed). Before the deadline, and for
-// users the policy does not require, next serves as usual. A limiter failure lets the request
-// through and is logged: the policy is a deadline for adding a factor, not the check of one.
+// users the policy does not require, next serves as usual (and without WithPolicy, always).
+// A limiter failure lets the request through and is logged: the policy is a deadline for
+// adding a factor, not the check of one.
 func (h *Handler) RequireMFA(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !h.overdue(w, r) {

@@ -173,3 +173,20 @@ func TestRequireRecentMFACrossOrigin(t *testing.T) {
 		t.Fatal("a cross-site payout was held in the session")
 	}
 }
+
+// TestRequireRecentMFAReturnStaysOnSite: the way back after a protected page's step-up goes to
+// a path on this site only.
+func TestRequireRecentMFAReturnStaysOnSite(t *testing.T) {
+	t.Parallel()
+	e, _, _ := actionEnv(t)
+	b, _ := heldPayout(t, e) // a step-up that passed a second factor
+	for _, ret := range []string{"//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"} {
+		p := b.get(e.app.URL + "/account/mfa/action?return=" + url.QueryEscape(ret))
+		if p.status != http.StatusSeeOther || p.header.Get("Location") != "/" {
+			t.Errorf("return %q: %d → %q, want / on this site", ret, p.status, p.header.Get("Location"))
+		}
+	}
+	if p := b.get(e.app.URL + "/account/mfa/action?return=" + url.QueryEscape("/payout/history?year=2026")); p.header.Get("Location") != "/payout/history?year=2026" {
+		t.Errorf("a local return: %q", p.header.Get("Location"))
+	}
+}

@@ -19,6 +19,7 @@ const actionTTL = 10 * time.Minute
 // heldAction is a host POST that RequireRecentMFA keeps in the session across the step-up.
 type heldAction struct {
 	ID       string     `json:"id"`
+	Sub      string     `json:"sub"`  // whose action: another user of the browser never completes it
 	Path     string     `json:"path"` // the host route, with its query
 	Form     url.Values `json:"form,omitempty"`
 	Describe string     `json:"describe"`
@@ -60,7 +61,7 @@ func (h *Handler) RequireRecentMFA(describe string, next http.Handler) http.Hand
 				form[k] = vs
 			}
 		}
-		a := heldAction{ID: newActionID(), Path: path, Form: form, Describe: describe, Created: h.opts.now()}
+		a := heldAction{ID: newActionID(), Sub: r.sub, Path: path, Form: form, Describe: describe, Created: h.opts.now()}
 		if err := h.save(w, r.Request, keyAction, a); err != nil {
 			return err
 		}
@@ -85,7 +86,7 @@ func (h *Handler) completeAction(w http.ResponseWriter, r *request, id string, n
 	if err != nil {
 		return h.unavailable(r.Request, mCheckUnavailable, err)
 	}
-	if !first || a.ID != id || a.Path != path || h.opts.now().Sub(a.Created) > actionTTL {
+	if !first || a.ID != id || a.Sub != r.sub || a.Path != path || h.opts.now().Sub(a.Created) > actionTTL {
 		return h.failure(r.Request, http.StatusConflict, tActionDone, mActionDone, nil).withNext(h.t(r.Request, lHome), "/")
 	}
 	_ = h.drop(w, r.Request, keyAction)
@@ -116,7 +117,7 @@ func (h *Handler) actionPage(w http.ResponseWriter, r *request) error {
 		return seeOther(w, p)
 	}
 	var a heldAction
-	if err := h.load(r.Request, keyAction, &a); err != nil || a.ID != q.Get("id") || h.opts.now().Sub(a.Created) > actionTTL {
+	if err := h.load(r.Request, keyAction, &a); err != nil || a.ID != q.Get("id") || a.Sub != r.sub || h.opts.now().Sub(a.Created) > actionTTL {
 		if err != nil && !errors.Is(err, errNoRecord) {
 			return err
 		}
@@ -132,7 +133,9 @@ func (h *Handler) actionPage(w http.ResponseWriter, r *request) error {
 	page := views.ConfirmActionPage{
 		Meta:     h.meta(r.Request, "", nil),
 		Describe: a.Describe,
-		Continue: views.Form{Action: safeURL(a.Path), Method: "post", Fields: h.hiddenFields(r.Request, kv...)},
+		// The held form already carries the host's own fields (WithFormFields, its CSRF token):
+		// they are not added a second time, which the host's form check would refuse.
+		Continue: views.Form{Action: safeURL(a.Path), Method: "post", Fields: hiddenInputs(kv...)},
 		Cancel:   views.Action{Href: "/"},
 	}
 	return h.render(w, r.Request, http.StatusOK, h.views.ConfirmAction(page))

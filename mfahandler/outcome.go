@@ -67,6 +67,12 @@ func (h *Handler) setupURL(f enroll.Factor) string {
 // flows render the outcomes that show a page of their own (a setup page, the list) themselves.
 func (h *Handler) answer(w http.ResponseWriter, r *request, res enroll.Result) error {
 	h.emitAll(r, res.Events)
+	if h.opts.statusMaxAge > 0 && (res.Outcome == enroll.Removed || res.Outcome == enroll.Added || res.Outcome == enroll.AddedBut) {
+		// The kept status no longer holds; the next list records the new one.
+		if err := h.svc.Ledger.ForgetStatus(r.Context(), r.sub); err != nil {
+			h.logger().Warn("mfahandler: could not drop the user's status after a change", "error", err.Error())
+		}
+	}
 	label := a("Method", h.t(r.Request, factorLabel(res.Factor)))
 	switch res.Outcome {
 	case enroll.Failed:

@@ -38,9 +38,9 @@ func WithPolicy(p Policy) Option { return func(o *options) { o.policy = &p } }
 const (
 	// NudgeSnooze is how long "Remind me later" puts the nudge off (never past the deadline).
 	NudgeSnooze = 3 * 24 * time.Hour
-	// deadlineKept is how long a deadline is kept after it passed: long enough that no user
-	// outlives it by waiting.
-	deadlineKept = 400 * 24 * time.Hour
+	// deadlineKept is how long a deadline is kept after it passed: ten years, so that no user
+	// outlives it by waiting (a flag of a few bytes per user the policy ever required).
+	deadlineKept = 10 * 365 * 24 * time.Hour
 )
 
 // Deadline returns the signed-in user's deadline under the policy, setting it (now + Grace)
@@ -77,7 +77,8 @@ func (h *Handler) RequireMFA(next http.Handler) http.Handler {
 		}
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
 			if p, ok := localPath(r.URL.RequestURI()); ok {
-				_ = h.save(w, r, keyResume, p)
+				sub, _ := h.cfg.CurrentUser(r)
+				_ = h.save(w, r, keyResume, resumeRecord{Sub: sub, Path: p})
 			}
 		}
 		_ = h.flash(w, r, "info", mPolicyOverdue)
@@ -102,24 +103,28 @@ func (h *Handler) overdue(w http.ResponseWriter, r *http.Request) bool {
 	return required && !h.opts.now().Before(d)
 }
 
-// hasFactor reports whether r's user is known to have a second factor: their Status says so,
-// or a login of this session passed one (the step-up's or the host's own adopted token, or
-// WithRecentMFA) — which only a user with a factor can do, so the nudge never shows to them
-// even before the security page has listed their methods.
+// hasFactor reports whether r's user is known to have a second factor: their Status says so
+// (what the security page saw is final), or, when it is unknown, a login of this session within
+// WithMaxAge passed one (the step-up's or the host's own adopted token, or WithRecentMFA) —
+// which only a user with a factor can do, so the nudge does not show to them even before the
+// security page has listed their methods.
 func (h *Handler) hasFactor(r *http.Request) (bool, error) {
 	st, err := h.Status(r)
-	if err == nil && st.HasFactor() {
-		return true, nil
+	if err != nil || st.Known {
+		return st.HasFactor(), err // what the security page saw wins over any login
 	}
 	sub, _ := h.cfg.CurrentUser(r)
+	now := h.opts.now()
 	var t tokenRecord
-	if h.load(r, keyToken, &t) == nil && t.Sub == sub && t.MFA {
+	if h.load(r, keyToken, &t) == nil && t.Sub == sub && t.MFA && now.Before(t.Expiry) && now.Sub(t.AuthTime) <= h.opts.maxAge {
 		return true, nil
 	}
-	if h.opts.recentMFA != nil && !h.opts.recentMFA(r).IsZero() {
-		return true, nil
+	if h.opts.recentMFA != nil {
+		if at := h.opts.recentMFA(r); !at.IsZero() && now.Sub(at) <= h.opts.maxAge {
+			return true, nil
+		}
 	}
-	return false, err
+	return false, nil
 }
 
 // Nudge is the reminder for the host's layout: shown to a user the policy requires who is not
@@ -173,15 +178,24 @@ func (h *Handler) resumeAction(w http.ResponseWriter, r *http.Request, hasFactor
 	if !hasFactor {
 		return views.Action{}
 	}
-	var p string
-	if err := h.load(r, keyResume, &p); err != nil {
+	var rec resumeRecord
+	if err := h.load(r, keyResume, &rec); err != nil {
 		return views.Action{}
 	}
 	_ = h.drop(w, r, keyResume)
-	if p, ok := localPath(p); ok {
+	if sub, _ := h.cfg.CurrentUser(r); rec.Sub != sub {
+		return views.Action{} // another user's way back (a shared browser)
+	}
+	if p, ok := localPath(rec.Path); ok {
 		return views.Action{Label: h.t(r, lContinueWhere), Href: safeURL(p)}
 	}
 	return views.Action{}
+}
+
+// resumeRecord is where RequireMFA sent a user from.
+type resumeRecord struct {
+	Sub  string `json:"sub"`
+	Path string `json:"path"`
 }
 
 // localPath accepts a path on this site ("/settings?tab=2"), never another host or scheme.

@@ -37,6 +37,13 @@ func (h *Handler) hiddenFields(r *http.Request, kv ...string) templ.Component {
 	if h.opts.formFields != nil {
 		host = h.opts.formFields(r)
 	}
+	return hostAndHidden(host, kv...)
+}
+
+// hiddenInputs renders only the name/value pairs kv as hidden inputs.
+func hiddenInputs(kv ...string) templ.Component { return hostAndHidden(nil, kv...) }
+
+func hostAndHidden(host templ.Component, kv ...string) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		if host != nil {
 			if err := host.Render(ctx, w); err != nil {

@@ -25,6 +25,11 @@ func (l *Ledger) RecordStatus(ctx context.Context, sub string, value []byte, see
 	return err
 }
 
+// ForgetStatus drops the user's kept status (their methods changed: the next list records it).
+func (l *Ledger) ForgetStatus(ctx context.Context, sub string) error {
+	return l.lim.Delete(context.WithoutCancel(ctx), "status:"+sub)
+}
+
 // Status returns the user's kept status and when it was recorded (ok false: none).
 func (l *Ledger) Status(ctx context.Context, sub string) (value []byte, seen time.Time, ok bool, err error) {
 	raw, ok, err := l.lim.Get(ctx, "status:"+sub)

@@ -66,6 +66,7 @@ const (
 	mRecoveryLater     msgID = "recovery.later"
 	mPolicyOverdue     msgID = "policy.overdue"
 	mRecoveryOff       msgID = "recovery.off"
+	mRecoveryFailed    msgID = "recovery.failed"
 	mActionDone        msgID = "action.done"
 	mActionGone        msgID = "action.gone"
 	mActionNeedsFactor msgID = "action.needs_factor"
@@ -227,6 +228,7 @@ var englishText = map[msgID]message{
 	mActionNeedsFactor: {text: "That needs a second sign-in step, and your account has none yet. Add one below, then try again."},
 	tActionDone:        {text: "Already done"},
 	tActionGone:        {text: "Nothing to confirm"},
+	mRecoveryFailed:    {text: "Your recovery code could not be created just now. Create it on your security page with “Create a recovery code”."},
 	mRecoveryOff:       {text: "This site doesn't use recovery codes. So that you can't be locked out, add a second method as a backup."},
 	mPolicyOverdue:     {text: "Your account now needs a second sign-in step. Add one below, then continue where you were."},
 	mRecoveryLater: {text: "Your recovery code isn't ready yet: only a few changes to your sign-in methods are allowed each minute. " +

@@ -1,10 +1,12 @@
 package mfahandler_test
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -116,4 +118,31 @@ func TestNoCreateButtonWhenTenantHasNoRecoveryCodes(t *testing.T) {
 	click := b.submitForm(list, list.formTo(t, "/account/mfa/recovery-code/new"), nil)
 	t.Fatalf("the list offers \"Create a recovery code\" on a tenant without recovery codes; the click: %d %s\n%s",
 		click.status, click.url, click.body)
+}
+
+// TestRecoveryCodeCreateFailsAfterFirstSetup: Auth0 fails to create the recovery code after
+// the first app (a 503): the page says it could not be created just now — never that the
+// site uses none — and the list offers to create it.
+func TestRecoveryCodeCreateFailsAfterFirstSetup(t *testing.T) {
+	t.Parallel()
+	var fail atomic.Bool
+	e := newEnv(t, envConfig{myAccount: true, answer: func(req *http.Request) *http.Response {
+		if !fail.Load() || req.Method != http.MethodPost || req.URL.Path != "/me/v1/authentication-methods" {
+			return nil
+		}
+		body := `{"type":"https://auth0.com/api-errors/A0E-503-0001","status":503,"title":"Service Unavailable","detail":"Try again later."}`
+		return &http.Response{StatusCode: http.StatusServiceUnavailable, Status: "503 Service Unavailable", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: http.Header{"Content-Type": {"application/problem+json"}}, ContentLength: int64(len(body)),
+			Body: io.NopCloser(strings.NewReader(body)), Request: req}
+	}})
+	b := e.browser(bob)
+	b.stepUp()
+	setup, secret := startTOTP(t, b)
+	fail.Store(true)
+	p := b.submitForm(setup, setup.formTo(t, "/enroll/confirm"), url.Values{"code": {totpCode(t, secret, e.clock.Now())}})
+	mustContain(t, p, "could not be created just now")
+	mustNotContain(t, p, "doesn&#39;t use recovery codes")
+	fail.Store(false)
+	list := finishRecovery(t, b, p)
+	mustContain(t, list, "Your authenticator app was added", "Create a recovery code")
 }

@@ -293,6 +293,9 @@ func (h *Handler) recoveryComponent(r *request, rec enroll.RecoveryDisplay) temp
 		case enroll.NoCodeLater:
 			page.Reason = views.NoCodeLater
 			page.Message = h.t(r.Request, mRecoveryLater, a("Wait", h.waitText(r.Request, rec.Wait)))
+		case enroll.NoCodeFailed:
+			page.Reason = views.NoCodeLater
+			page.Message = h.t(r.Request, mRecoveryFailed)
 		}
 	}
 	return h.views.RecoveryCode(page)

@@ -183,11 +183,12 @@ func (t *Tx) finish(p *Pending) Result {
 		code = t.unshownRecoveryCode() // held by the ledger from an earlier session's setup
 	}
 	reason, wait := p.NoCodeReason, time.Duration(0)
-	if code == "" && p.FirstFactor {
+	if code == "" && p.FirstFactor && reason != "" { // reason "": the user has an active code
 		// A backend that issues codes on request (My Account). Refused by the per-user write
-		// limit, the page says when the list's button can create it.
-		if code, wait = t.issueRecoveryCode(); code == "" && wait > 0 {
-			reason = NoCodeLater
+		// limit, the page says when the list's button can create it; failed, that it can.
+		var why string
+		if code, wait, why = t.issueRecoveryCode(); code == "" && why != "" {
+			reason = why
 		}
 	}
 	res.ShowRecovery = code != "" || (p.FirstFactor && reason != "")

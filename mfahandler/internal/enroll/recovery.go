@@ -131,30 +131,38 @@ func (t *Tx) CreateRecoveryCode() Result {
 // recoveryCodeWrites: a recovery code is created and then verified, two writes.
 const recoveryCodeWrites = 2
 
+// NoCodeFailed is the RecoveryDisplay reason when the backend issues recovery codes on request
+// and the request failed (not a limit, not a tenant without codes): the code can be created
+// later from the list; the page never says the site uses none.
+const NoCodeFailed = "failed"
+
 // issueRecoveryCode asks a RecoveryIssuer backend for the user's recovery code after their
-// first factor. "" when the backend issues none on request or the request failed (logged:
-// the factor is added either way); with wait > 0 when a write limit refused it for that long.
-func (t *Tx) issueRecoveryCode() (code string, wait time.Duration) {
+// first factor (the factor is added either way; failures are logged). Without a code, why says
+// what the page tells: NoCodeLater with the wait (a write limit), "disabled" (the tenant has
+// none), NoCodeFailed (anything else), or "" (the backend issues none on request).
+func (t *Tx) issueRecoveryCode() (code string, wait time.Duration, why string) {
 	ri, ok := t.s.Backend.(RecoveryIssuer)
 	if !ok {
-		return "", 0
+		return "", 0, ""
 	}
 	token := t.anyToken()
 	if token == "" {
-		return "", 0
+		return "", 0, NoCodeFailed
 	}
 	if res, ok := t.spendWrites("", recoveryCodeWrites); !ok {
 		t.s.Log.Warn("mfahandler: no recovery code issued after the first factor: write budget spent", "retry_after", res.RetryAfter.String())
-		return "", max(res.RetryAfter, time.Second)
+		return "", max(res.RetryAfter, time.Second), NoCodeLater
 	}
 	code, err := ri.IssueRecoveryCode(t.ctx, token)
-	if err != nil {
-		t.s.learnRecoveryOff(err)
+	switch {
+	case err == nil:
+		return code, 0, ""
+	case t.s.learnRecoveryOff(err):
+		return "", 0, "disabled"
+	case ClassOf(err) == ClassRateLimited:
 		t.s.Log.Warn("mfahandler: no recovery code issued after the first factor", "error", err.Error())
-		if ClassOf(err) == ClassRateLimited {
-			return "", max(RetryAfterOf(err), time.Second)
-		}
-		return "", 0
+		return "", max(RetryAfterOf(err), time.Second), NoCodeLater
 	}
-	return code, 0
+	t.s.Log.Warn("mfahandler: no recovery code issued after the first factor", "error", err.Error())
+	return "", 0, NoCodeFailed
 }

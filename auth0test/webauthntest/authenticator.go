@@ -104,7 +104,7 @@ type CreationOptions struct {
 		Name        string `json:"name"`
 		DisplayName string `json:"displayName"`
 	} `json:"user"`
-	Challenge        string `json:"challenge"`
+	Challenge          string       `json:"challenge"`
 	PubKeyCredParams   []CredParam  `json:"pubKeyCredParams"`
 	ExcludeCredentials []Descriptor `json:"excludeCredentials"`
 }

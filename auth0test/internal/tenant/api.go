@@ -45,6 +45,9 @@ type Settings struct {
 	GuardianURL   string
 	// CustomizeMFA is stored for the HTTP layer (mfa_requirements).
 	CustomizeMFA bool
+	// Passkeys is the database connection's passkey authentication method: My Account
+	// passkey enrollment is refused without it.
+	Passkeys bool
 }
 
 // Error is an Auth0-shaped error: HTTP status, the "error" code, the

@@ -53,6 +53,7 @@ type Method struct {
 	PhoneNumber string // phone: as enrolled
 	Preferred   string // phone: "sms" or "voice"
 	Email       string // email
+	Passkey     *Passkey
 }
 
 // MethodStart is the 202 answer of an enrollment.
@@ -68,6 +69,8 @@ type meSession struct {
 	userID, clientID, methodID, group, kind string
 	oobCode                                 string // phone, email, push
 	expires                                 time.Time
+	challenge                               string    // passkey: base64url, as in clientDataJSON
+	rp                                      PasskeyRP // passkey
 }
 
 // methodID names a group in the My Account API.
@@ -98,6 +101,9 @@ func (st *userState) methods() []Method {
 		}
 		seen[id] = true
 		out = append(out, st.method(a))
+	}
+	for _, p := range st.passkeys {
+		out = append(out, st.passkeyMethod(p))
 	}
 	if meListsVerifiedEmail && st.implicitEmailID != "" {
 		out = append(out, Method{ID: st.implicitEmailID, Type: MethodEmail, Confirmed: true, CreatedAt: st.created, Email: st.user.Email})
@@ -180,6 +186,9 @@ func (t *Tenant) MethodByID(userID, id string) (Method, *Error) {
 	st := t.user(userID, t.now())
 	if st == nil {
 		return Method{}, errMethodNotFound()
+	}
+	if p := st.findPasskey(id); p != nil {
+		return st.passkeyMethod(p), nil
 	}
 	as := st.findMethod(id)
 	if as == nil {
@@ -310,11 +319,11 @@ func (t *Tenant) VerifyMethod(userID, clientID, id, authSession, code string) (M
 	if t.meSessions != nil {
 		s = t.meSessions[sealedKey(authSession)]
 	}
-	if st == nil || s == nil || s.userID != userID || s.clientID != clientID || s.methodID != id {
-		return Method{}, errMeValidation("auth_session is invalid for this authentication method.")
+	if st == nil || s == nil || s.userID != userID || s.clientID != clientID || s.methodID != id || s.kind == MethodPasskey {
+		return Method{}, errMeValidation(descMeInvalidSession)
 	}
 	if !now.Before(s.expires) {
-		return Method{}, errMeValidation("auth_session has expired. Start the enrollment again.")
+		return Method{}, errMeValidation(descMeSessionExpired)
 	}
 	as := st.findMethod(id)
 	if as == nil {

@@ -17,14 +17,17 @@ func (t *Tenant) UpdateMethod(userID, id string, name, preferred *string) (Metho
 	if st == nil {
 		return Method{}, errMethodNotFound()
 	}
+	if p := st.findPasskey(id); p != nil {
+		return st.updatePasskey(p, name, preferred)
+	}
 	as := st.findMethod(id)
 	if as == nil {
 		return Method{}, errMethodNotFound()
 	}
 	if name != nil {
 		n := strings.TrimSpace(*name)
-		if utf8.RuneCountInString(n) > maxMethodName || strings.ContainsFunc(n, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-			return Method{}, errMeValidation("name must be at most 100 characters, without control characters.")
+		if !validMethodName(n) {
+			return Method{}, errMeValidation(descBadMethodName)
 		}
 	}
 	if preferred != nil {
@@ -49,12 +52,38 @@ func (t *Tenant) UpdateMethod(userID, id string, name, preferred *string) (Metho
 	return st.method(as[0]), nil
 }
 
-// DeleteMethod is DELETE /me/v1/authentication-methods/{id}: the method and its pair.
+// validMethodName: at most maxMethodName characters, no control characters.
+func validMethodName(n string) bool {
+	return utf8.RuneCountInString(n) <= maxMethodName && !strings.ContainsFunc(n, func(r rune) bool { return r < 0x20 || r == 0x7f })
+}
+
+// updatePasskey renames a passkey (a passkey has no preferred channel); the caller holds t.mu.
+func (st *userState) updatePasskey(p *passkey, name, preferred *string) (Method, *Error) {
+	if preferred != nil {
+		return Method{}, errMeValidation("preferred_authentication_method applies to phone methods only.")
+	}
+	if name != nil {
+		n := strings.TrimSpace(*name)
+		if !validMethodName(n) {
+			return Method{}, errMeValidation(descBadMethodName)
+		}
+		p.label = n
+	}
+	return st.passkeyMethod(p), nil
+}
+
+// DeleteMethod is DELETE /me/v1/authentication-methods/{id}: the method and its pair, or a
+// passkey.
 func (t *Tenant) DeleteMethod(userID, id string) *Error {
 	t.mu.Lock()
 	st := t.user(userID, t.now())
 	var as []*authn
 	if st != nil {
+		if p := st.findPasskey(id); p != nil {
+			st.passkeys = slices.DeleteFunc(st.passkeys, func(q *passkey) bool { return q == p })
+			t.mu.Unlock()
+			return nil
+		}
 		as = st.findMethod(id)
 	}
 	t.mu.Unlock()
@@ -96,6 +125,9 @@ func (t *Tenant) Factors() []string {
 	if t.recoveryEnabled() {
 		out = append(out, MethodRecovery)
 	}
+	if t.settings.Passkeys {
+		out = append(out, MethodPasskey)
+	}
 	return out
 }
 
@@ -107,6 +139,11 @@ const (
 	descMeInvalidCode = "Invalid otp_code."
 	// descMethodNotFound: [UNK] in the reference: chosen because it names the resource.
 	descMethodNotFound = "Authentication method not found."
+	descBadMethodName  = "name must be at most 100 characters, without control characters."
+	// descMeInvalidSession and descMeSessionExpired: [UNK] in the reference: chosen because
+	// they name the member and what to do.
+	descMeInvalidSession = "auth_session is invalid for this authentication method."
+	descMeSessionExpired = "auth_session has expired. Start the enrollment again."
 )
 
 func errMe(status int, code, desc string) *Error { return newErr(status, code, desc) }

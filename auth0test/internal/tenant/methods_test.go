@@ -152,7 +152,7 @@ func TestMethodEnrollments(t *testing.T) {
 	} {
 		wantMeError(t, second(tn.StartMethod(bob, client, bad.typ, bad.phone, bad.pref, bad.email)), http.StatusBadRequest, codeValidation)
 	}
-	if got := strings.Join(tn.Factors(), ","); got != "totp,phone,email,push-notification,recovery-code" {
+	if got := strings.Join(tn.Factors(), ","); got != "totp,phone,email,push-notification,recovery-code,passkey" {
 		t.Errorf("factors %s", got)
 	}
 }

@@ -117,6 +117,7 @@ func DefaultSettings() Settings {
 			FactorRecoveryCode: true,
 		},
 		RecoveryCodes: true,
+		Passkeys:      true,
 		Policy:        PolicyChallengeIfEnrolled,
 		FriendlyName:  defaultFriendlyName,
 		GuardianURL:   defaultGuardianURL,
@@ -184,6 +185,8 @@ type userState struct {
 	sendPhone       bucket // sms and voice
 	sendEmail       bucket
 	sendPush        bucket
+	passkeys        []*passkey // creation order
+	userHandle      []byte     // WebAuthn user.id, made at the first passkey enrollment
 }
 
 // enrollEvent is one failed or abandoned enrollment: an association not (yet)

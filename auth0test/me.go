@@ -92,7 +92,7 @@ func problemOf(e *tenant.Error) *problem {
 	case http.StatusTooManyRequests:
 		p.title = "Too Many Requests"
 	}
-	for _, field := range []string{"otp_code", "auth_session", "phone_number", "email", "name", "preferred_authentication_method", "type"} {
+	for _, field := range []string{"otp_code", "auth_session", "phone_number", "email", "name", "preferred_authentication_method", "type", "authn_response", "identity_user_id"} {
 		if e.Code == "validation_error" && strings.HasPrefix(strings.TrimPrefix(e.Description, "Invalid "), field) {
 			p.validations = []map[string]string{{"detail": e.Description, "field": field}}
 			break
@@ -188,14 +188,16 @@ type methodJSON struct {
 	PhoneNumber string   `json:"phone_number,omitempty"`
 	Preferred   string   `json:"preferred_authentication_method,omitempty"`
 	Email       string   `json:"email,omitempty"`
+	passkeyJSON
 }
 
 // meTime is the OAS examples' form, "2025-01-15T10:30:00.000Z".
 func meTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 func toMethodJSON(m tenant.Method) methodJSON {
-	j := methodJSON{ID: m.ID, Type: m.Type, Confirmed: m.Confirmed, Usage: []string{"secondary"},
-		CreatedAt: meTime(m.CreatedAt), Name: m.Name, PhoneNumber: m.PhoneNumber, Preferred: m.Preferred, Email: m.Email}
+	j := methodJSON{ID: m.ID, Type: m.Type, Confirmed: m.Confirmed, Usage: usageOf(m.Type),
+		CreatedAt: meTime(m.CreatedAt), Name: m.Name, PhoneNumber: m.PhoneNumber, Preferred: m.Preferred, Email: m.Email,
+		passkeyJSON: toPasskeyJSON(m.Passkey)}
 	if m.LastAuthAt != nil {
 		j.LastAuthAt = meTime(*m.LastAuthAt)
 	}
@@ -217,7 +219,7 @@ func (s *Server) handleMeFactors(w http.ResponseWriter, r *http.Request) {
 	}
 	out := []map[string]any{}
 	for _, f := range s.tenant.Factors() {
-		out = append(out, map[string]any{"type": f, "usage": []string{"secondary"}})
+		out = append(out, map[string]any{"type": f, "usage": usageOf(f)})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"factors": out})
 }
@@ -258,12 +260,22 @@ func (s *Server) handleMeCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var body struct {
-		Type        string `json:"type"`
-		PhoneNumber string `json:"phone_number"`
-		Preferred   string `json:"preferred_authentication_method"`
-		Email       string `json:"email"`
+		Type           string `json:"type"`
+		PhoneNumber    string `json:"phone_number"`
+		Preferred      string `json:"preferred_authentication_method"`
+		Email          string `json:"email"`
+		Connection     string `json:"connection"`
+		IdentityUserID string `json:"identity_user_id"`
 	}
 	if !meBody(w, r, &body) {
+		return
+	}
+	if body.Type == tenant.MethodPasskey {
+		s.startPasskey(w, r, sub, body.Connection, body.IdentityUserID)
+		return
+	}
+	if body.Connection != "" || body.IdentityUserID != "" {
+		writeProblem(w, &problem{status: http.StatusBadRequest, title: "validation_error", detail: descPasskeyOnlyMembers})
 		return
 	}
 	st, e := s.tenant.StartMethod(sub.sub, sub.clientID, body.Type, body.PhoneNumber, body.Preferred, body.Email)
@@ -289,14 +301,23 @@ func (s *Server) handleMeVerify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var body struct {
-		AuthSession string `json:"auth_session"`
-		OTPCode     string `json:"otp_code"`
+		AuthSession   string          `json:"auth_session"`
+		OTPCode       string          `json:"otp_code"`
+		AuthnResponse json.RawMessage `json:"authn_response"`
 	}
 	if !meBody(w, r, &body) {
 		return
 	}
 	if body.AuthSession == "" {
 		writeProblem(w, &problem{status: http.StatusBadRequest, title: "validation_error", detail: "auth_session is required."})
+		return
+	}
+	if isPasskeyEnrollment(r.PathValue("id")) {
+		s.verifyPasskey(w, r, sub, body.AuthSession, body.AuthnResponse)
+		return
+	}
+	if body.AuthnResponse != nil {
+		writeProblem(w, &problem{status: http.StatusBadRequest, title: "validation_error", detail: descAuthnResponseOnly})
 		return
 	}
 	m, e := s.tenant.VerifyMethod(sub.sub, sub.clientID, r.PathValue("id"), body.AuthSession, body.OTPCode)

@@ -40,6 +40,8 @@ type config struct {
 	rateSet        bool
 	invalidClient  bool
 	apis           []apiConfig
+	passkeyRPID    string
+	webOrigins     []grantOverride
 }
 
 type grantOverride struct {

@@ -64,6 +64,7 @@ type Server struct {
 	mePlan          MyAccountPlan
 	meOff           bool               // WithoutMyAccountAPI
 	meBuckets       map[string]*bucket // per user and kind of My Account request
+	passkeyRPID     string             // WithPasskeyRPID
 }
 
 type client struct {
@@ -74,6 +75,9 @@ type client struct {
 	grants       map[string]bool
 	rotation     rotation
 	meGrant      []string // the client grant for the My Account API (nil: none)
+	// webOrigins are the Allowed Web Origins (WithWebOrigins; unset: the redirect URIs' origins).
+	webOrigins    []string
+	webOriginsSet bool
 }
 
 func (c *client) public() bool { return c.secret == "" }
@@ -98,23 +102,24 @@ func NewServer(opts ...Option) (*Server, error) {
 		random = rand.Reader
 	}
 	s := &Server{
-		clock:      &clock{base: cfg.clock},
-		random:     &lockedReader{r: random},
-		log:        cfg.logger,
-		devPages:   cfg.devPages,
-		tenantName: cfg.tenantName,
-		invalidCli: cfg.invalidClient,
-		requestLog: cfg.requestLog,
-		closing:    make(chan struct{}),
-		serveErr:   make(chan error, 1),
-		clients:    map[string]*client{},
-		mePlan:     cfg.mePlan,
-		meOff:      cfg.meOff,
-		apis:       map[string][]string{},
-		txs:        map[string]*authTx{},
-		codes:      map[string]*authCode{},
-		sessions:   map[string]*ssoSession{},
-		mfaMeta:    map[string]mfaTokenMeta{},
+		clock:       &clock{base: cfg.clock},
+		random:      &lockedReader{r: random},
+		log:         cfg.logger,
+		devPages:    cfg.devPages,
+		tenantName:  cfg.tenantName,
+		invalidCli:  cfg.invalidClient,
+		requestLog:  cfg.requestLog,
+		closing:     make(chan struct{}),
+		serveErr:    make(chan error, 1),
+		clients:     map[string]*client{},
+		mePlan:      cfg.mePlan,
+		passkeyRPID: cfg.passkeyRPID,
+		meOff:       cfg.meOff,
+		apis:        map[string][]string{},
+		txs:         map[string]*authTx{},
+		codes:       map[string]*authCode{},
+		sessions:    map[string]*ssoSession{},
+		mfaMeta:     map[string]mfaTokenMeta{},
 	}
 	if s.clock.base == nil {
 		s.clock.base = time.Now
@@ -270,6 +275,14 @@ func (s *Server) setupClients(cfg *config) error {
 			return errors.New("auth0test: WithRefreshTokenRotation: the overlap period cannot be negative")
 		}
 		c.rotation = ro.rotation
+	}
+	for _, o := range cfg.webOrigins {
+		c := s.clients[o.clientID]
+		if c == nil {
+			return fmt.Errorf("auth0test: WithWebOrigins: unknown client %q", o.clientID)
+		}
+		c.webOrigins = append(c.webOrigins, o.values...)
+		c.webOriginsSet = true
 	}
 	for _, l := range cfg.logoutURLs {
 		c := s.clients[l.clientID]

@@ -71,11 +71,15 @@ type Settings struct {
 	// enroll-and-challenge-push-authenticators.mdx, "Customize MFA"). Off by
 	// default, as on a new tenant.
 	CustomizeMFA bool
+	// Passkeys is the database connection's passkey authentication method: with it the My
+	// Account API enrolls passkeys. On in DefaultSettings.
+	Passkeys bool
 }
 
 // DefaultSettings returns the emulator's defaults: otp, sms, voice, email
-// and push enabled, recovery codes on, policy challenge-if-enrolled. (A new
-// real tenant has no factor and recovery codes off.)
+// and push enabled, recovery codes and passkeys on, policy
+// challenge-if-enrolled. (A new real tenant has no factor and recovery codes
+// off.)
 func DefaultSettings() Settings {
 	return settingsFromTenant(tenant.DefaultSettings())
 }
@@ -87,6 +91,7 @@ func settingsFromTenant(t tenant.Settings) Settings {
 		Policy:        Policy(t.Policy),
 		FriendlyName:  t.FriendlyName,
 		CustomizeMFA:  t.CustomizeMFA,
+		Passkeys:      t.Passkeys,
 	}
 	for k, v := range t.Factors {
 		s.Factors[Factor(k)] = v
@@ -102,6 +107,7 @@ func (s Settings) toTenant(guardianURL string) tenant.Settings {
 		FriendlyName:  s.FriendlyName,
 		GuardianURL:   guardianURL,
 		CustomizeMFA:  s.CustomizeMFA,
+		Passkeys:      s.Passkeys,
 	}
 	for k, v := range s.Factors {
 		t.Factors[tenant.Factor(k)] = v

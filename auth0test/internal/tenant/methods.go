@@ -225,7 +225,7 @@ func (t *Tenant) StartMethod(userID, clientID, typ, phone, preferred, email stri
 	case MethodRecovery:
 		return t.startRecoveryMethod(userID, clientID)
 	default:
-		return MethodStart{}, errMeValidation("type must be one of totp, phone, email, push-notification, recovery-code.")
+		return MethodStart{}, errMeValidation("type must be one of totp, phone, email, push-notification, recovery-code, passkey.")
 	}
 	kind, e := associateKind(req)
 	if e != nil {

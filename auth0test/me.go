@@ -317,7 +317,7 @@ func (s *Server) handleMeVerify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if body.AuthnResponse != nil {
-		writeProblem(w, &problem{status: http.StatusBadRequest, title: "validation_error", detail: descAuthnResponseOnly})
+		writeProblem(w, fieldProblem(descAuthnResponseOnly, "authn_response"))
 		return
 	}
 	m, e := s.tenant.VerifyMethod(sub.sub, sub.clientID, r.PathValue("id"), body.AuthSession, body.OTPCode)

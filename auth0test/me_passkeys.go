@@ -81,8 +81,7 @@ func (s *Server) passkeyRP(clientID string) tenant.PasskeyRP {
 // startPasskey answers POST /me/v1/authentication-methods {"type":"passkey"}.
 func (s *Server) startPasskey(w http.ResponseWriter, r *http.Request, sub *meSubject, connection, identity string) {
 	if connection != "" && connection != ConnectionName {
-		writeProblem(w, &problem{status: http.StatusBadRequest, title: "validation_error", detail: descPasskeyConnection,
-			validations: []map[string]string{{"detail": descPasskeyConnection, "field": "connection"}}})
+		writeProblem(w, fieldProblem(descPasskeyConnection, "connection"))
 		return
 	}
 	st, e := s.tenant.StartPasskey(sub.sub, sub.clientID, identity, s.passkeyRP(sub.clientID))
@@ -101,8 +100,7 @@ func (s *Server) startPasskey(w http.ResponseWriter, r *http.Request, sub *meSub
 // verifyPasskey answers POST /me/v1/authentication-methods/passkey%7Cnew/verify.
 func (s *Server) verifyPasskey(w http.ResponseWriter, r *http.Request, sub *meSubject, authSession string, response json.RawMessage) {
 	if len(response) == 0 || string(response) == "null" {
-		writeProblem(w, &problem{status: http.StatusBadRequest, title: "validation_error", detail: descAuthnResponseRequired,
-			validations: []map[string]string{{"detail": descAuthnResponseRequired, "field": "authn_response"}}})
+		writeProblem(w, fieldProblem(descAuthnResponseRequired, "authn_response"))
 		return
 	}
 	m, e := s.tenant.VerifyPasskey(sub.sub, sub.clientID, r.PathValue("id"), authSession, response, r.UserAgent())
@@ -147,6 +145,12 @@ func usageOf(typ string) []string {
 		return []string{"primary"}
 	}
 	return []string{"secondary"}
+}
+
+// fieldProblem is a 400 validation_error about one member.
+func fieldProblem(detail, field string) *problem {
+	return &problem{status: http.StatusBadRequest, title: "validation_error", detail: detail,
+		validations: []map[string]string{{"detail": detail, "field": field}}}
 }
 
 // isPasskeyEnrollment reports whether a verify targets the passkey enrollment.

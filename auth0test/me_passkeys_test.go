@@ -175,3 +175,151 @@ func (h *harness) mfaAccess(sub string) string {
 	}
 	return tok
 }
+
+// TestMyAccountPasskeyRefusals: the HTTP layer's own checks and the tenant's answers as RFC 7807
+// problems, each with its member in validation_errors where there is one, and nothing stored.
+func TestMyAccountPasskeyRefusals(t *testing.T) {
+	t.Parallel()
+	honest := func(t *testing.T, a *webauthntest.Authenticator, opts []byte) []byte {
+		resp, err := a.Create(opts, appOrigin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	for _, tc := range []struct {
+		name string
+		// call makes the request, given a fresh enrollment's session and options.
+		call   func(t *testing.T, h *harness, tok, session string, opts []byte) resp
+		status int
+		title  string
+		detail string
+		field  string // the validation_errors member ("" none)
+	}{
+		{name: "no authn_response", call: func(t *testing.T, h *harness, tok, session string, _ []byte) resp {
+			return h.meCall(http.MethodPost, "/authentication-methods/passkey%7Cnew/verify", tok, "application/json", `{"auth_session":"`+session+`"}`)
+		}, status: 400, title: "validation_error", detail: descAuthnResponseRequired, field: "authn_response"},
+		{name: "authn_response null", call: func(t *testing.T, h *harness, tok, session string, _ []byte) resp {
+			return h.passkeyVerify(h.s.URL(), tok, session, []byte("null"))
+		}, status: 400, title: "validation_error", detail: descAuthnResponseRequired, field: "authn_response"},
+		{name: "no auth_session", call: func(t *testing.T, h *harness, tok, _ string, opts []byte) resp {
+			return h.passkeyVerify(h.s.URL(), tok, "", honest(t, webauthntest.New(webauthntest.Provider{}), opts))
+		}, status: 400, title: "validation_error", detail: "auth_session is required."},
+		{name: "body not JSON", call: func(t *testing.T, h *harness, tok, _ string, _ []byte) resp {
+			return h.meCall(http.MethodPost, "/authentication-methods/passkey%7Cnew/verify", tok, "application/json", `{"auth_session":`)
+		}, status: 400, title: "validation_error", detail: "The request body is not valid JSON for this operation."},
+		{name: "unknown member", call: func(t *testing.T, h *harness, tok, session string, _ []byte) resp {
+			return h.meCall(http.MethodPost, "/authentication-methods/passkey%7Cnew/verify", tok, "application/json", `{"auth_session":"`+session+`","authn_respons":{}}`)
+		}, status: 400, title: "validation_error", detail: `Unknown member "authn_respons".`},
+		{name: "form body", call: func(t *testing.T, h *harness, tok, session string, _ []byte) resp {
+			return h.meCall(http.MethodPost, "/authentication-methods/passkey%7Cnew/verify", tok, "application/x-www-form-urlencoded", "auth_session="+session)
+		}, status: 415, title: "Unsupported Media Type", detail: descContentTypeJSON},
+		{name: "authn_response a number", call: func(t *testing.T, h *harness, tok, session string, _ []byte) resp {
+			return h.passkeyVerify(h.s.URL(), tok, session, []byte("42"))
+		}, status: 400, title: "validation_error", detail: "authn_response is not a PublicKeyCredential registration response (id, rawId, type public-key, response.clientDataJSON, response.attestationObject).", field: "authn_response"},
+		{name: "wrong origin", call: func(t *testing.T, h *harness, tok, session string, opts []byte) resp {
+			resp, _ := webauthntest.New(webauthntest.Provider{}).CreateWith(opts, webauthntest.Ceremony{Origin: "http://localhost:4000"})
+			return h.passkeyVerify(h.s.URL(), tok, session, resp)
+		}, status: 400, title: "validation_error", detail: "authn_response.response.clientDataJSON origin is not an allowed origin of this application.", field: "authn_response"},
+		{name: "wrong challenge", call: func(t *testing.T, h *harness, tok, session string, opts []byte) resp {
+			resp, _ := webauthntest.New(webauthntest.Provider{}).CreateWith(opts, webauthntest.Ceremony{Origin: appOrigin, Challenge: "Zm9v"})
+			return h.passkeyVerify(h.s.URL(), tok, session, resp)
+		}, status: 400, title: "validation_error", detail: "authn_response.response.clientDataJSON challenge does not match the auth_session.", field: "authn_response"},
+		{name: "webauthn.get", call: func(t *testing.T, h *harness, tok, session string, opts []byte) resp {
+			resp, _ := webauthntest.New(webauthntest.Provider{}).CreateWith(opts, webauthntest.Ceremony{Origin: appOrigin, Type: "webauthn.get"})
+			return h.passkeyVerify(h.s.URL(), tok, session, resp)
+		}, status: 400, title: "validation_error", detail: "authn_response.response.clientDataJSON type must be webauthn.create.", field: "authn_response"},
+		{name: "expired auth_session", call: func(t *testing.T, h *harness, tok, session string, opts []byte) resp {
+			h.s.Advance(5 * 60e9)
+			return h.passkeyVerify(h.s.URL(), tok, session, honest(t, webauthntest.New(webauthntest.Provider{}), opts))
+		}, status: 400, title: "validation_error", detail: "auth_session has expired. Start the enrollment again.", field: "auth_session"},
+		{name: "auth_session on the canonical host's token through the custom host", call: func(t *testing.T, h *harness, tok, session string, opts []byte) resp {
+			return h.passkeyVerify(h.s.CustomURL(), tok, session, honest(t, webauthntest.New(webauthntest.Provider{}), opts))
+		}, status: 401, title: "Unauthorized", detail: descMeInvalidToken},
+		{name: "authn_response on a totp", call: func(t *testing.T, h *harness, tok, _ string, _ []byte) resp {
+			r := h.meCall(http.MethodPost, "/authentication-methods", tok, "application/json", `{"type":"totp"}`)
+			st := r.json(t)
+			return h.meCall(http.MethodPost, "/authentication-methods/"+url.PathEscape(st["id"].(string))+"/verify", tok, "application/json",
+				`{"auth_session":"`+st["auth_session"].(string)+`","authn_response":{}}`)
+		}, status: 400, title: "validation_error", detail: descAuthnResponseOnly, field: "authn_response"},
+		{name: "another connection", call: func(t *testing.T, h *harness, tok, _ string, _ []byte) resp {
+			return h.meCall(http.MethodPost, "/authentication-methods", tok, "application/json", `{"type":"passkey","connection":"google-oauth2"}`)
+		}, status: 400, title: "validation_error", detail: descPasskeyConnection, field: "connection"},
+		{name: "another identity", call: func(t *testing.T, h *harness, tok, _ string, _ []byte) resp {
+			return h.meCall(http.MethodPost, "/authentication-methods", tok, "application/json", `{"type":"passkey","identity_user_id":"alice"}`)
+		}, status: 400, title: "validation_error", detail: "identity_user_id is not an identity of this user.", field: "identity_user_id"},
+		{name: "connection on a totp", call: func(t *testing.T, h *harness, tok, _ string, _ []byte) resp {
+			return h.meCall(http.MethodPost, "/authentication-methods", tok, "application/json", `{"type":"totp","connection":"Username-Password-Authentication"}`)
+		}, status: 400, title: "validation_error", detail: descPasskeyOnlyMembers},
+		{name: "passkeys off", call: func(t *testing.T, h *harness, tok, _ string, _ []byte) resp {
+			st := h.s.Settings()
+			st.Passkeys = false
+			h.s.SetSettings(st)
+			return h.meCall(http.MethodPost, "/authentication-methods", tok, "application/json", `{"type":"passkey"}`)
+		}, status: 400, title: "validation_error", detail: "Passkeys are not enabled for the database connection."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h, tok := passkeyHarness(t)
+			session, opts := h.passkeyStart(h.s.URL(), tok)
+			r := tc.call(t, h, tok, session, opts)
+			p := wantProblem(t, r, tc.status, tc.title)
+			if p["detail"] != tc.detail {
+				t.Errorf("detail %q, want %q", p["detail"], tc.detail)
+			}
+			v, _ := p["validation_errors"].([]any)
+			if tc.field == "" && v != nil || tc.field != "" && (len(v) != 1 || v[0].(map[string]any)["field"] != tc.field) {
+				t.Errorf("validation_errors %v, want field %q", v, tc.field)
+			}
+			if list := h.passkeys(tok); len(list) != 0 {
+				t.Errorf("stored %v", list)
+			}
+		})
+	}
+}
+
+// TestMyAccountPasskeyRelyingParty: rp.id is the custom domain's host unless WithPasskeyRPID
+// says otherwise, and an origin outside it is refused (the relying-party trap, which a browser
+// would refuse with SecurityError); without WithWebOrigins the redirect URIs' origins are the
+// allowed ones; enrollment works through the custom domain with its own audience.
+func TestMyAccountPasskeyRelyingParty(t *testing.T) {
+	t.Parallel()
+	t.Run("trap", func(t *testing.T) {
+		t.Parallel()
+		h, tok := passkeyHarness(t, WithPasskeyRPID("login.example.com"))
+		session, opts := h.passkeyStart(h.s.URL(), tok)
+		var o webauthntest.CreationOptions
+		_ = json.Unmarshal(opts, &o)
+		if o.RP.ID != "login.example.com" || h.s.PasskeyRPID() != "login.example.com" {
+			t.Fatalf("rp.id %q", o.RP.ID)
+		}
+		resp, _ := webauthntest.New(webauthntest.Provider{}).Create(opts, appOrigin)
+		p := wantProblem(t, h.passkeyVerify(h.s.URL(), tok, session, resp), 400, "validation_error")
+		if !strings.Contains(p["detail"].(string), "origin") {
+			t.Errorf("detail %v", p["detail"])
+		}
+	})
+	t.Run("redirect URI origins, custom domain", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, WithMyAccountGrant(testClientID), WithMyAccountPlan(PlanUnlimited))
+		if err := h.s.AddRedirectURI(testClientID, "http://app.localhost:8080/callback"); err != nil {
+			t.Fatal(err)
+		}
+		tok, err := h.s.IssueAccessToken(bobID, TokenOptions{Audience: h.s.CustomMeAudience(), ViaCustomDomain: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.s.PasskeyRPID() != "localhost" {
+			t.Errorf("default rp.id %q", h.s.PasskeyRPID())
+		}
+		session, opts := h.passkeyStart(h.s.CustomURL(), tok)
+		resp, _ := webauthntest.New(webauthntest.Provider{}).Create(opts, "http://app.localhost:8080")
+		r := h.passkeyVerify(h.s.CustomURL(), tok, session, resp)
+		if r.status != http.StatusCreated || !strings.HasPrefix(r.header.Get("Location"), h.s.CustomURL()+"/me/v1/authentication-methods/passkey%7Cdev_") {
+			t.Errorf("verify %d %s %v", r.status, r.body, r.header.Get("Location"))
+		}
+		session, opts = h.passkeyStart(h.s.CustomURL(), tok)
+		resp, _ = webauthntest.New(webauthntest.Provider{}).Create(opts, "http://app.test") // testCallback's origin: not under localhost
+		wantProblem(t, h.passkeyVerify(h.s.CustomURL(), tok, session, resp), 400, "validation_error")
+	})
+}

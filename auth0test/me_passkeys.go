@@ -2,6 +2,7 @@ package auth0test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -51,9 +52,21 @@ func (s *Server) PasskeyRPID() string {
 	return host
 }
 
+func (s *Server) setupWebOrigins(cfg *config) error {
+	for _, o := range cfg.webOrigins {
+		c := s.clients[o.clientID]
+		if c == nil {
+			return fmt.Errorf("auth0test: WithWebOrigins: unknown client %q", o.clientID)
+		}
+		c.webOrigins = append(c.webOrigins, o.values...)
+		c.webOriginsOn = true
+	}
+	return nil
+}
+
 // allowedWebOrigins are the origins a client's passkeys may be registered from.
 func (c *client) allowedWebOrigins() []string {
-	if c.webOriginsSet {
+	if c.webOriginsOn {
 		return c.webOrigins
 	}
 	var out []string

@@ -323,3 +323,16 @@ func TestMyAccountPasskeyRelyingParty(t *testing.T) {
 		wantProblem(t, h.passkeyVerify(h.s.CustomURL(), tok, session, resp), 400, "validation_error")
 	})
 }
+
+// TestWithWebOriginsUnknownClient: a typo in the client id is an error at start.
+func TestWithWebOriginsUnknownClient(t *testing.T) {
+	t.Parallel()
+	s, err := NewServer(WithSigningKey(testKey()), WithClient(testClientID, testSecret), WithWebOrigins("nope", appOrigin))
+	if err == nil {
+		s.Close()
+		t.Fatal("started")
+	}
+	if !strings.Contains(err.Error(), `WithWebOrigins: unknown client "nope"`) {
+		t.Errorf("error %v", err)
+	}
+}

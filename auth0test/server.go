@@ -75,9 +75,8 @@ type client struct {
 	grants       map[string]bool
 	rotation     rotation
 	meGrant      []string // the client grant for the My Account API (nil: none)
-	// webOrigins are the Allowed Web Origins (WithWebOrigins; unset: the redirect URIs' origins).
-	webOrigins    []string
-	webOriginsSet bool
+	webOrigins   []string // WithWebOrigins
+	webOriginsOn bool     // webOrigins set (else: the redirect URIs' origins)
 }
 
 func (c *client) public() bool { return c.secret == "" }
@@ -276,13 +275,8 @@ func (s *Server) setupClients(cfg *config) error {
 		}
 		c.rotation = ro.rotation
 	}
-	for _, o := range cfg.webOrigins {
-		c := s.clients[o.clientID]
-		if c == nil {
-			return fmt.Errorf("auth0test: WithWebOrigins: unknown client %q", o.clientID)
-		}
-		c.webOrigins = append(c.webOrigins, o.values...)
-		c.webOriginsSet = true
+	if err := s.setupWebOrigins(cfg); err != nil {
+		return err
 	}
 	for _, l := range cfg.logoutURLs {
 		c := s.clients[l.clientID]

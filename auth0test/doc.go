@@ -110,11 +110,34 @@
 // MeAudience() or CustomMeAudience(), with the five *:me:* scopes, which a
 // client gets only with WithMyAccountGrant. Answers are RFC 7807 problems;
 // per-user limits follow WithMyAccountPlan (PlanFree by default: 2 reads and 2
-// writes a minute). Passkeys, passwords, the "Default Policy" and the
-// tenant-level per-second limits are not emulated yet.
+// writes a minute). Passwords, the "Default Policy" and the tenant-level
+// per-second limits are not emulated yet.
+//
+// # Passkeys
+//
+// POST /me/v1/authentication-methods {"type":"passkey"} answers 202 with an
+// auth_session and authn_params_public_key (PublicKeyCredentialCreationOptions)
+// and no id, Location …/passkey%7Cnew, as Auth0 does. The tenant is a real
+// WebAuthn relying party: a fresh challenge per enrollment, rp.id PasskeyRPID()
+// (the custom domain's host, or WithPasskeyRPID), excludeCredentials listing the
+// user's passkeys; the verify checks the auth_session (single use, unexpired, of
+// this user and client), clientDataJSON's type, challenge and origin (one of the
+// client's WithWebOrigins, by default its redirect URIs' origins, and under
+// rp.id), that the credential id is new, and go-webauthn verifies the
+// attestation. The passkey is listed with the OAS members (key_id, public_key,
+// credential_device_type from the backup-eligible flag, credential_backed_up
+// from the backup-state flag, aaguid, user_agent from the verify request, …),
+// renamed and deleted like other methods; the MFA API does not list it and it
+// is no second factor. Settings.Passkeys turns it off. Package webauthntest is
+// a virtual authenticator for tests. The member names and the checks are
+// Auth0's and WebAuthn's; the options' timeout and authenticatorSelection come
+// from an SDK's test mock, and rp.name, the error bodies and the origin-under-
+// rp.id rule are named guesses in the tenant package. Passkey login is not
+// emulated (last_auth_at stays empty).
 //
 // # Not emulated
 //
 // Private-key JWT client authentication, implicit and hybrid flows,
-// response_mode=form_post, the Management API, WebAuthn and Duo.
+// response_mode=form_post, the Management API, WebAuthn as an MFA factor,
+// passkey login, and Duo.
 package auth0test

@@ -42,7 +42,7 @@ func TestEmulatorMethodsLifecycle(t *testing.T) {
 	emu, c, tok := emulated(t, auth0test.WithMyAccountGrant(""), auth0test.WithMyAccountPlan(auth0test.PlanUnlimited))
 	ctx := t.Context()
 
-	if fs, err := c.Factors(ctx, tok); err != nil || len(fs) != 5 {
+	if fs, err := c.Factors(ctx, tok); err != nil || len(fs) != 6 { // five second factors and passkey (primary)
 		t.Fatalf("factors %v %v", fs, err)
 	}
 	app, err := c.Enroll(ctx, tok, myaccount.EnrollRequest{Type: myaccount.TypeTOTP})

@@ -233,17 +233,7 @@ func newCredential(rpID string, userHandle []byte) (*Credential, error) {
 // credentialPublicKey (WebAuthn §6.1, §6.5.1).
 func (a *Authenticator) authData(rpID string, c *Credential) []byte {
 	h := sha256.Sum256([]byte(rpID))
-	flags := byte(FlagUP | FlagAT)
-	if !a.p.SkipUserVerification {
-		flags |= FlagUV
-	}
-	if a.p.BackupEligible {
-		flags |= FlagBE
-	}
-	if a.p.BackedUp {
-		flags |= FlagBS
-	}
-	b := append(h[:], flags)
+	b := append(h[:], a.flags()|FlagAT)
 	b = binary.BigEndian.AppendUint32(b, c.SignCount)
 	b = append(b, a.p.AAGUID[:]...)
 	b = binary.BigEndian.AppendUint16(b, uint16(len(c.ID)))

@@ -47,6 +47,8 @@ type authTx struct {
 	barcode   string
 	recovery  string // recovery code to show once
 	mfaUsed   bool   // a second factor was used in this login (amr in the ID token)
+	// passkeyChallenge is the challenge of the login page's passkey options (one attempt).
+	passkeyChallenge string
 }
 
 type mfaNeed int

@@ -28,6 +28,10 @@ type pageData struct {
 	// enrollment and recovery code
 	Secret, BarcodeURI, RecoveryCode string
 
+	// login: PublicKeyCredentialRequestOptions as JSON ("" without passkeys)
+	PasskeyOptions string
+	PasskeyScript  template.JS
+
 	// dev pages
 	Messages []Message
 	Pushes   []PushRequest
@@ -73,6 +77,16 @@ footer{margin-top:1.5rem;font-size:.85rem;color:#666}
 <input type="password" id="password" name="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
 </form>
+{{with .PasskeyOptions}}
+<form method="post" action="/u/login" id="passkey-login" data-options="{{.}}" hidden>
+<input type="hidden" name="state" value="{{$.State}}">
+<input type="hidden" name="action" value="passkey">
+<input type="hidden" name="authn_response" value="">
+<input type="hidden" name="error" value="">
+<button type="submit">Sign in with a passkey</button>
+</form>
+<script>{{$.PasskeyScript}}</script>
+{{end}}
 <p class="muted">Application: {{.ClientID}}</p>
 {{else if eq .Kind "mfa"}}
 <p>Method: <strong>{{.FactorLabel}}</strong></p>
@@ -143,6 +157,9 @@ footer{margin-top:1.5rem;font-size:.85rem;color:#666}
 
 func (s *Server) renderPage(w http.ResponseWriter, status int, d pageData) {
 	d.TenantName = s.tenantName
+	if d.PasskeyOptions != "" {
+		d.PasskeyScript = passkeyScript
+	}
 	d.DevPages = s.devPages
 	var buf bytes.Buffer
 	if err := pages.Execute(&buf, d); err != nil {

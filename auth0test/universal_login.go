@@ -101,8 +101,10 @@ func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
 	s.renderPage(w, http.StatusOK, s.loginData(tx, "", ""))
 }
 
+// loginData is the login page; each rendering has fresh passkey options. The caller holds tx.mu.
 func (s *Server) loginData(tx *authTx, email, errMsg string) pageData {
-	return pageData{Title: "Sign in", Kind: "login", State: tx.id, Email: email, Error: errMsg, ClientID: tx.clientID}
+	return pageData{Title: "Sign in", Kind: "login", State: tx.id, Email: email, Error: errMsg, ClientID: tx.clientID,
+		PasskeyOptions: s.passkeyLoginOptions(tx)}
 }
 
 // readForm parses a bounded urlencoded form body.
@@ -123,6 +125,10 @@ func (s *Server) handleLoginPost(w http.ResponseWriter, r *http.Request) {
 	defer tx.mu.Unlock()
 	if tx.stage != stageLogin {
 		http.Redirect(w, r, "/u/mfa?state="+url.QueryEscape(tx.id), http.StatusSeeOther)
+		return
+	}
+	if r.PostForm.Get("action") == "passkey" {
+		s.handlePasskeyLogin(w, r, tx)
 		return
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))

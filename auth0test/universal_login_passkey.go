@@ -9,7 +9,7 @@ import (
 )
 
 // Passkey login on the hosted login page: the page carries request options (a fresh challenge,
-// kept in the transaction and spent by the first attempt), a small script calls
+// kept in the transaction and replaced at every rendering), a small script calls
 // navigator.credentials.get() and posts the assertion as a form field; the tenant verifies it.
 // A passkey login is a first factor: the MFA rules of a password login apply after it.
 
@@ -47,8 +47,9 @@ func (s *Server) passkeyLoginOptions(tx *authTx) string {
 
 // handlePasskeyLogin is POST /u/login with action=passkey. The caller holds tx.mu.
 func (s *Server) handlePasskeyLogin(w http.ResponseWriter, r *http.Request, tx *authTx) {
+	// One attempt per rendered page: every answer but success renders the page again, with a
+	// new challenge (loginData), and success ends the transaction.
 	challenge := tx.passkeyChallenge
-	tx.passkeyChallenge = "" // one attempt per rendered page
 	response := strings.TrimSpace(r.PostForm.Get("authn_response"))
 	var msg string
 	switch {

@@ -21,6 +21,7 @@ func TestPasskeyLogin(t *testing.T) {
 		a    *webauthntest.Authenticator
 		opts []byte
 		chal string
+		rp   PasskeyRP
 	}
 	get := func(c webauthntest.Ceremony) func(*testing.T, *env) []byte {
 		return func(t *testing.T, e *env) []byte {
@@ -65,6 +66,14 @@ func TestPasskeyLogin(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, resp: get(webauthntest.Ceremony{}), desc: descPasskeyLoginUnknown},
+		{name: "passkey of another rp.id", prepare: func(t *testing.T, e *env) {
+			o, chal := e.tn.PasskeyLoginOptions("app.localhost")
+			e.opts, e.chal, e.rp = mustMarshalT(t, o), chal, PasskeyRP{ID: "app.localhost", Origins: []string{"http://app.localhost:8443"}}
+		}, resp: func(t *testing.T, e *env) []byte {
+			// the key registered for localhost signs for app.localhost: a valid signature, the
+			// wrong relying party
+			return get(webauthntest.Ceremony{Origin: "http://app.localhost:8443", Reuse: e.a.Credentials()[0]})(t, e)
+		}, desc: descPasskeyLoginUnknown},
 		{name: "not JSON", resp: func(*testing.T, *env) []byte { return []byte("{") }, desc: descPasskeyLoginFailed},
 		{name: "passkeys off", prepare: func(t *testing.T, e *env) {
 			s := e.tn.Settings()
@@ -75,7 +84,7 @@ func TestPasskeyLogin(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			tn, clk := newTestTenant(t)
-			e := &env{tn: tn, a: webauthntest.New(webauthntest.Provider{BackupEligible: true, BackedUp: true})}
+			e := &env{tn: tn, a: webauthntest.New(webauthntest.Provider{BackupEligible: true, BackedUp: true}), rp: loginRP}
 			addPasskey(t, tn, alice, e.a)
 			clk.Advance(time.Hour)
 			o, chal := tn.PasskeyLoginOptions("localhost")
@@ -84,7 +93,7 @@ func TestPasskeyLogin(t *testing.T) {
 				tc.prepare(t, e)
 			}
 			before := tn.Methods(alice, MethodPasskey)
-			u, err := tn.PasskeyLogin(e.chal, loginRP, tc.resp(t, e))
+			u, err := tn.PasskeyLogin(e.chal, e.rp, tc.resp(t, e))
 			after := tn.Methods(alice, MethodPasskey)
 			if tc.desc == "" {
 				if err != nil || u.ID != alice || len(after) != 1 || after[0].LastAuthAt == nil || !after[0].LastAuthAt.Equal(clk.Now()) {

@@ -14,6 +14,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /authorize", s.handleAuthorize)
 	mux.HandleFunc("GET /u/login", s.handleLoginPage)
 	mux.HandleFunc("POST /u/login", s.handleLoginPost)
+	mux.HandleFunc("GET /u/passkey.js", handlePasskeyScript)
 	mux.HandleFunc("GET /u/mfa", s.handleMFAPage)
 	mux.HandleFunc("POST /u/mfa", s.handleMFAPost)
 	mux.HandleFunc("GET /v2/logout", s.handleLogout)
@@ -140,8 +141,9 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
 		// No form-action: the login form's response redirects to the
-		// application's callback on another origin.
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'")
+		// application's callback on another origin. script-src 'self': the
+		// login page's passkey script (/u/passkey.js), never inline.
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'")
 		next.ServeHTTP(w, r)
 	})
 }

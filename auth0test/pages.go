@@ -30,7 +30,6 @@ type pageData struct {
 
 	// login: PublicKeyCredentialRequestOptions as JSON ("" without passkeys)
 	PasskeyOptions string
-	PasskeyScript  template.JS
 
 	// dev pages
 	Messages []Message
@@ -85,7 +84,7 @@ footer{margin-top:1.5rem;font-size:.85rem;color:#666}
 <input type="hidden" name="error" value="">
 <button type="submit">Sign in with a passkey</button>
 </form>
-<script>{{$.PasskeyScript}}</script>
+<script src="/u/passkey.js"></script>
 {{end}}
 <p class="muted">Application: {{.ClientID}}</p>
 {{else if eq .Kind "mfa"}}
@@ -157,9 +156,6 @@ footer{margin-top:1.5rem;font-size:.85rem;color:#666}
 
 func (s *Server) renderPage(w http.ResponseWriter, status int, d pageData) {
 	d.TenantName = s.tenantName
-	if d.PasskeyOptions != "" {
-		d.PasskeyScript = passkeyScript
-	}
 	d.DevPages = s.devPages
 	var buf bytes.Buffer
 	if err := pages.Execute(&buf, d); err != nil {

@@ -109,3 +109,26 @@ func TestUniversalLoginPasskey(t *testing.T) {
 		t.Errorf("passkeys off, the page still offers them: %s", o)
 	}
 }
+
+// TestPasskeyScriptServed: the login page's script is a same-origin file (the CSP allows
+// script-src 'self' and no inline script), and the page's form stays hidden until it runs.
+func TestPasskeyScriptServed(t *testing.T) {
+	t.Parallel()
+	h, _ := passkeyHarness(t)
+	r := h.browserGet(h.browser(), h.s.CustomURL()+"/u/passkey.js")
+	if r.status != http.StatusOK || r.header.Get("Content-Type") != "text/javascript; charset=utf-8" || string(r.body) != passkeyScript {
+		t.Errorf("script: %d %q", r.status, r.header.Get("Content-Type"))
+	}
+	c := h.browser()
+	u := location(t, h.s.CustomURL(), h.browserGet(c, authorizeURL(h.s.CustomURL(), nil)))
+	page := h.browserGet(c, u.String())
+	csp := page.header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "script-src 'self';") || strings.Contains(csp, "unsafe-inline'; img") && strings.Contains(csp, "script-src 'unsafe-inline'") {
+		t.Errorf("CSP %q", csp)
+	}
+	body := string(page.body)
+	if !strings.Contains(body, `<script src="/u/passkey.js"></script>`) || !strings.Contains(body, `id="passkey-login"`) ||
+		!regexp.MustCompile(`<form [^>]*id="passkey-login"[^>]* hidden>`).MatchString(body) || strings.Contains(body, "<script>") {
+		t.Errorf("login page:\n%s", body)
+	}
+}

@@ -132,12 +132,18 @@
 // a virtual authenticator for tests. The member names and the checks are
 // Auth0's and WebAuthn's; the options' timeout and authenticatorSelection come
 // from an SDK's test mock, and rp.name, the error bodies and the origin-under-
-// rp.id rule are named guesses in the tenant package. Passkey login is not
-// emulated (last_auth_at stays empty).
+// rp.id rule are named guesses in the tenant package.
+//
+// The login page offers "Sign in with a passkey" when passkeys are on: request
+// options with a fresh challenge per rendering, a same-origin script
+// (/u/passkey.js) that calls navigator.credentials.get() and posts the
+// assertion, verified with the stored key (the counter and last_auth_at
+// move). The MFA rules of a password login apply after it
+// (passkeyLoginSkipsMFA).
 //
 // # Not emulated
 //
 // Private-key JWT client authentication, implicit and hybrid flows,
 // response_mode=form_post, the Management API, WebAuthn as an MFA factor,
-// passkey login, and Duo.
+// and Duo.
 package auth0test

@@ -20,7 +20,13 @@
 //	resp, err := a.Create(optionsJSON, "http://localhost:3000")
 //	// POST {"auth_session": …, "authn_response": resp} to …/passkey%7Cnew/verify
 //
-// CreateWith takes a Ceremony that changes one thing a browser would never
+// Get does the same for navigator.credentials.get(): a discoverable assertion
+// (clientDataJSON of type "webauthn.get", authenticator data with the counter
+// one up, an ES256 signature, the user handle) with the newest credential for
+// rp.id, or one of allowCredentials (ErrNoCredential, the NotAllowedError,
+// when none fits).
+//
+// CreateWith and GetWith take a Ceremony that changes one thing a browser would never
 // change (the origin it reports, the ceremony type, the challenge, the rp.id
 // it hashes, or reusing an existing credential despite excludeCredentials),
 // so that each of the relying party's checks can be tested on its own.

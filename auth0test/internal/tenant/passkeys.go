@@ -34,11 +34,10 @@ const (
 	// authenticatorSelection {"residentKey": "required", "userVerification": "preferred"}:
 	// passkeys are discoverable, and UV is asked for but not required (so go-webauthn does not
 	// demand the UV flag).
-	passkeyResidentKey       = protocol.ResidentKeyRequirementRequired
-	passkeyUserVerification  = protocol.VerificationPreferred
-	passkeyChallengeBytes    = 32 // [UNK]: chosen as go-webauthn's default challenge length
-	passkeyUserHandleBytes   = 64 // [COMM] a live list shows an 86-character base64url user_handle
-	passkeyCredentialIDBytes = 1023
+	passkeyResidentKey      = protocol.ResidentKeyRequirementRequired
+	passkeyUserVerification = protocol.VerificationPreferred
+	passkeyChallengeBytes   = 32 // [UNK]: chosen as go-webauthn's default challenge length
+	passkeyUserHandleBytes  = 64 // [COMM] a live list shows an 86-character base64url user_handle
 	// passkeyAuthSessionTTL: [UNK] in the reference: chosen as the other enrollments'
 	// auth_session lifetime (5 minutes), longer than the ceremony's timeout.
 	passkeyAuthSessionTTL = meAuthSessionTTL

@@ -38,6 +38,9 @@ type options struct {
 	tls                                                       bool
 	rateLimit                                                 int
 	myAccountPlan                                             string
+	passkeys                                                  bool
+	passkeyRPID                                               string
+	webOrigins                                                listFlag
 }
 
 // errHelp is returned after -help printed the usage: the command then exits 0.
@@ -93,6 +96,9 @@ func parseFlags(args []string, stdout io.Writer) (*options, error) {
 	fs.BoolVar(&o.tls, "tls", false, "serve https with a certificate of a test CA (its PEM is ca_cert_pem in the startup line)")
 	fs.StringVar(&o.myAccountPlan, "my-account-plan", string(auth0test.PlanFree), "the plan whose per-user My Account API limits apply: free, essentials, enterprise, unlimited")
 	fs.StringVar(&o.controlAddr, "control-addr", "127.0.0.1:0", `listen address of the JSON control interface ("off": none)`)
+	fs.BoolVar(&o.passkeys, "passkeys", true, "enroll passkeys through the My Account API and sign in with them on the login page")
+	fs.StringVar(&o.passkeyRPID, "passkey-rp-id", "", `the passkeys' relying party id (default: the custom domain's host, "localhost")`)
+	fs.Var(&o.webOrigins, "web-origin", "an Allowed Web Origin of the demo client, where passkeys may be registered from (repeatable; default: the callbacks' origins)")
 	fs.IntVar(&o.rateLimit, "rate-limit", auth0test.RateLimit, "requests per minute the whole tenant answers before 429, as on Auth0's Free plan (0: no limit)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -135,7 +141,7 @@ func checkLoopback(addr string, allow bool) error {
 }
 
 func (o *options) settings() (auth0test.Settings, error) {
-	s := auth0test.Settings{Factors: map[auth0test.Factor]bool{}, RecoveryCodes: o.recoveryCodes, FriendlyName: o.tenantName}
+	s := auth0test.Settings{Factors: map[auth0test.Factor]bool{}, RecoveryCodes: o.recoveryCodes, FriendlyName: o.tenantName, Passkeys: o.passkeys}
 	known := map[string]bool{"otp": true, "sms": true, "voice": true, "email": true, "push": true}
 	for _, f := range strings.Split(o.factors, ",") {
 		f = strings.TrimSpace(f)
@@ -231,6 +237,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if len(o.logoutURLs) > 0 {
 		opts = append(opts, auth0test.WithLogoutURLs(o.clientID, o.logoutURLs...))
+	}
+	if o.passkeyRPID != "" {
+		opts = append(opts, auth0test.WithPasskeyRPID(o.passkeyRPID))
+	}
+	if len(o.webOrigins) > 0 {
+		opts = append(opts, auth0test.WithWebOrigins(o.clientID, o.webOrigins...))
 	}
 	s, err := auth0test.NewServer(opts...)
 	if err != nil {

@@ -55,4 +55,12 @@
 // Tests can also create active authenticators directly with
 // SeedAuthenticator and read secrets with TOTPSecret, TOTPCode and
 // RecoveryCode.
+//
+// Passkeys (StartPasskey, VerifyPasskey, PasskeyLoginOptions, PasskeyLogin)
+// are a WebAuthn relying party built on go-webauthn's byte-level API (no
+// *http.Request): the caller passes the relying party (rp.id, rp.name, the
+// allowed origins); the tenant makes the challenge, checks type, challenge,
+// origin and duplicates itself, and has go-webauthn verify the attestation or
+// the assertion. Passkeys are stored beside, not among, the MFA
+// authenticators.
 package tenant

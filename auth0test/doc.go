@@ -126,7 +126,8 @@
 // rp.id), that the credential id is new, and go-webauthn verifies the
 // attestation. The passkey is listed with the OAS members (key_id, public_key,
 // credential_device_type from the backup-eligible flag, credential_backed_up
-// from the backup-state flag, aaguid, user_agent from the verify request, …),
+// from the backup-state flag, aaguid, user_agent from the verify request in
+// the recorded form "Chrome 137.0.0 / Mac OS X 10.15.7", …),
 // renamed and deleted like other methods; the MFA API does not list it and it
 // is no second factor. Settings.Passkeys turns it off. Package webauthntest is
 // a virtual authenticator for tests. The member names and the checks are

@@ -118,7 +118,7 @@ func TestMyAccountPasskeyWire(t *testing.T) {
 		t.Errorf("201 members %s", got)
 	}
 	if m["type"] != "passkey" || m["confirmed"] != true || m["created_at"] != "2026-11-26T12:00:00.000Z" || m["credential_device_type"] != "multi_device" ||
-		m["credential_backed_up"] != true || m["identity_user_id"] != "bob" || m["user_agent"] != browserUA || m["relying_party_id"] != "localhost" ||
+		m["credential_backed_up"] != true || m["identity_user_id"] != "bob" || m["user_agent"] != "Chrome 140.0.0 / Mac OS X 10.15.7" || m["relying_party_id"] != "localhost" ||
 		m["aaguid"] != "ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4" || m["user_handle"] != user["id"] || !slices.Equal(m["usage"].([]any), []any{"primary"}) {
 		t.Errorf("201 passkey %s", r.body)
 	}

@@ -87,7 +87,7 @@ func TestPasskeyStored(t *testing.T) {
 			want := Passkey{
 				KeyID: enc.EncodeToString(cred.ID), PublicKey: base64.StdEncoding.EncodeToString(webauthntest.COSEKey(&cred.Key.PublicKey)),
 				UserHandle: enc.EncodeToString(cred.UserHandle), IdentityUserID: "alice", RelyingPartyID: "localhost",
-				AAGUID: formatUUID(tc.p.AAGUID[:]), DeviceType: tc.device, BackedUp: tc.backedUp, Transports: tc.transports, UserAgent: pkUA,
+				AAGUID: formatUUID(tc.p.AAGUID[:]), DeviceType: tc.device, BackedUp: tc.backedUp, Transports: tc.transports, UserAgent: "Chrome 140.0.0 / Linux",
 			}
 			if !samePasskey(*p, want) {
 				t.Errorf("passkey\n got %+v\nwant %+v", *p, want)

@@ -13,7 +13,8 @@ import (
 // auth_session of the enrollment (single use, unexpired, of this user and client) and the
 // registration response, which must be of type webauthn.create, carry the challenge, come from
 // an allowed origin, name a credential no user has, and pass go-webauthn's verification of the
-// attestation. The passkey is stored with userAgent, the User-Agent of the request. Every
+// attestation. The passkey is stored with userAgent, the User-Agent of the request, in the form
+// Auth0 lists it ("Chrome 137.0.0 / Mac OS X 10.15.7", describeUserAgent). Every
 // failure leaves nothing stored and the auth_session usable until it expires.
 func (t *Tenant) VerifyPasskey(userID, clientID, id, authSession string, response []byte, userAgent string) (Method, *Error) {
 	t.mu.Lock()
@@ -64,7 +65,7 @@ func (t *Tenant) VerifyPasskey(userID, clientID, id, authSession string, respons
 		id: MethodPasskey + "|dev_" + t.alnum(16), credID: cred.ID, publicKey: cred.PublicKey,
 		aaguid: cred.Authenticator.AAGUID, signCount: cred.Authenticator.SignCount,
 		backupEligible: cred.Flags.BackupEligible, backedUp: cred.Flags.BackupState,
-		rpID: s.rp.ID, userAgent: boundUserAgent(userAgent), created: now,
+		rpID: s.rp.ID, userAgent: describeUserAgent(userAgent), created: now,
 	}
 	for _, tr := range cred.Transport {
 		p.transports = append(p.transports, string(tr))

@@ -1,6 +1,7 @@
 package auth0test
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"slices"
@@ -11,16 +12,17 @@ import (
 // Direct access to the tenant's state, bypassing HTTP (miniredis style).
 
 func userFromTenant(u tenant.User) User {
-	return User{ID: u.ID, Email: u.Email, Password: u.Password, Name: u.Name, EmailVerified: u.EmailVerified}
+	return User{ID: u.ID, Email: u.Email, Password: u.Password, Name: u.Name, EmailVerified: u.EmailVerified, Connection: u.Connection}
 }
 
-// AddUser adds a user to the database connection and returns it with its
-// ID filled in ("auth0|" + 24 hex characters when empty).
+// AddUser adds a user to the database connection (or to u.Connection) and
+// returns it with its ID filled in ("auth0|" or "{Connection}|", then 24 hex
+// characters, when empty).
 func (s *Server) AddUser(u User) (User, error) {
 	if u.ID == "" {
-		u.ID = "auth0|" + s.randomString("0123456789abcdef", 24)
+		u.ID = cmp.Or(u.Connection, "auth0") + "|" + s.randomString("0123456789abcdef", 24)
 	}
-	err := s.tenant.AddUser(tenant.User{ID: u.ID, Email: u.Email, Password: u.Password, Name: u.Name, EmailVerified: u.EmailVerified})
+	err := s.tenant.AddUser(tenant.User{ID: u.ID, Email: u.Email, Password: u.Password, Name: u.Name, EmailVerified: u.EmailVerified, Connection: u.Connection})
 	if err != nil {
 		return User{}, fmt.Errorf("auth0test: adding user: %w", err)
 	}

@@ -336,3 +336,29 @@ func TestWithWebOriginsUnknownClient(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+// TestMyAccountPasskeySocialUser: a user of a social connection gets a My Account token like
+// anyone, and a 400 when enrolling a passkey; their id is generated with
+// the connection's prefix.
+func TestMyAccountPasskeySocialUser(t *testing.T) {
+	t.Parallel()
+	h, _ := passkeyHarness(t)
+	u, err := h.s.AddUser(User{Email: "gina@example.com", Name: "Gina", Connection: "google-oauth2"})
+	if err != nil || !strings.HasPrefix(u.ID, "google-oauth2|") {
+		t.Fatalf("AddUser %+v %v", u, err)
+	}
+	if got, ok := h.s.User(u.ID); !ok || got.Connection != "google-oauth2" {
+		t.Errorf("User %+v", got)
+	}
+	tok, err := h.s.IssueAccessToken(u.ID, TokenOptions{Audience: h.s.MeAudience()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := wantProblem(t, h.meCall(http.MethodPost, "/authentication-methods", tok, "application/json", `{"type":"passkey"}`), 400, "validation_error")
+	if p["detail"] != "Passkeys are available only for users of a database connection." {
+		t.Errorf("detail %v", p["detail"])
+	}
+	if _, err := h.s.AddUser(User{Email: "gus@example.com", Password: "pw", Connection: "google-oauth2"}); err == nil {
+		t.Error("a social user with a password was added")
+	}
+}

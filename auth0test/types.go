@@ -24,6 +24,10 @@ type User struct {
 	Password      string
 	Name          string
 	EmailVerified bool // a verified email is listed as an (undeletable) email authenticator
+	// Connection is "" for the database connection (ConnectionName). A social or enterprise
+	// user ("google-oauth2") has an id "{Connection}|…" and no password: it signs in through
+	// QueueLogin, and cannot enroll passkeys.
+	Connection string
 }
 
 // Factor names an MFA factor of the tenant.

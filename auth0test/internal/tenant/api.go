@@ -74,6 +74,10 @@ func (e *Error) Error() string {
 type User struct {
 	ID, Email, Password, Name string
 	EmailVerified             bool
+	// Connection is "" for the database connection; otherwise the social or enterprise
+	// connection the user signs in with ("google-oauth2"), whose users have ids
+	// "{Connection}|…" and no password.
+	Connection string
 }
 
 // Authenticator is one MFA authenticator as listed by GET /mfa/authenticators.

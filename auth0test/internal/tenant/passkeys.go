@@ -59,14 +59,17 @@ const (
 // verify): chosen 400 validation_error with a sentence naming the member and the check, so
 // that a client can show what went wrong; each is pinned by a test.
 const (
-	descPasskeyDisabled  = "Passkeys are not enabled for the database connection."
-	descPasskeyIdentity  = "identity_user_id is not an identity of this user."
-	descPasskeyMalformed = "authn_response is not a PublicKeyCredential registration response (id, rawId, type public-key, response.clientDataJSON, response.attestationObject)."
-	descPasskeyType      = "authn_response.response.clientDataJSON type must be webauthn.create."
-	descPasskeyChallenge = "authn_response.response.clientDataJSON challenge does not match the auth_session."
-	descPasskeyOrigin    = "authn_response.response.clientDataJSON origin is not an allowed origin of this application."
-	descPasskeyDuplicate = "authn_response id is a passkey that is already registered."
-	descPasskeyInvalid   = "authn_response could not be verified: the attestation does not match the auth_session."
+	descPasskeyDisabled = "Passkeys are not enabled for the database connection."
+	descPasskeyIdentity = "identity_user_id is not an identity of this user."
+	// descPasskeyNotDatabase: [INF] passkeys are credentials of a database connection
+	// (field-2026.md §2.3): a social or enterprise user cannot enroll one.
+	descPasskeyNotDatabase = "Passkeys are available only for users of a database connection."
+	descPasskeyMalformed   = "authn_response is not a PublicKeyCredential registration response (id, rawId, type public-key, response.clientDataJSON, response.attestationObject)."
+	descPasskeyType        = "authn_response.response.clientDataJSON type must be webauthn.create."
+	descPasskeyChallenge   = "authn_response.response.clientDataJSON challenge does not match the auth_session."
+	descPasskeyOrigin      = "authn_response.response.clientDataJSON origin is not an allowed origin of this application."
+	descPasskeyDuplicate   = "authn_response id is a passkey that is already registered."
+	descPasskeyInvalid     = "authn_response could not be verified: the attestation does not match the auth_session."
 )
 
 // PasskeyRP is the relying party of an enrollment, resolved by the HTTP layer.
@@ -108,8 +111,8 @@ type passkey struct {
 	lastAuth                 *time.Time
 }
 
-// identityUserID is the user's id in the database connection ("auth0|" stripped).
-func identityUserID(userID string) string { return strings.TrimPrefix(userID, "auth0|") }
+// identityUserID is the user's id in their connection ("auth0|" or "{connection}|" stripped).
+func identityUserID(userID string) string { return userID[strings.IndexByte(userID, '|')+1:] }
 
 func (st *userState) passkeyMethod(p *passkey) Method {
 	m := Method{ID: p.id, Type: MethodPasskey, Confirmed: true, CreatedAt: p.created, Name: p.label}
@@ -166,6 +169,9 @@ func (t *Tenant) StartPasskey(userID, clientID, identity string, rp PasskeyRP) (
 	}
 	if !t.settings.Passkeys {
 		return PasskeyStart{}, errMeValidation(descPasskeyDisabled)
+	}
+	if st.user.Connection != "" {
+		return PasskeyStart{}, errMeValidation(descPasskeyNotDatabase)
 	}
 	if identity != "" && identity != identityUserID(userID) {
 		return PasskeyStart{}, errMeValidation(descPasskeyIdentity)

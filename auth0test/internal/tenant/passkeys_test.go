@@ -298,7 +298,7 @@ func or(s, def string) string {
 }
 
 // TestPasskeyStartRefusals: passkeys off on the connection, an identity that is not the
-// user's, an unknown user.
+// user's, an unknown user, a user of a social connection.
 func TestPasskeyStartRefusals(t *testing.T) {
 	t.Parallel()
 	off := DefaultSettings()
@@ -319,6 +319,12 @@ func TestPasskeyStartRefusals(t *testing.T) {
 	}
 	if _, e := tn.StartPasskey("auth0|nobody", client, "", pkRP); e == nil || e.Status != 404 {
 		t.Errorf("unknown user: %v", e)
+	}
+	if err := tn.AddUser(User{ID: "google-oauth2|1", Email: "g@example.com", Connection: "google-oauth2"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, e := tn.StartPasskey("google-oauth2|1", client, "", pkRP); e == nil || e.Status != 400 || e.Description != descPasskeyNotDatabase {
+		t.Errorf("social user: %v", e)
 	}
 }
 

@@ -200,8 +200,8 @@ type enrollEvent struct {
 // AddUser adds a user. ID must look like "auth0|…" and Email like an
 // address; both must be unused.
 func (t *Tenant) AddUser(u User) error {
-	if !userIDPattern.MatchString(u.ID) {
-		return fmt.Errorf("%w: id must look like \"auth0|…\"", ErrInvalidUser)
+	if err := validUserID(u); err != nil {
+		return err
 	}
 	if !validEmail(u.Email) {
 		return fmt.Errorf("%w: email is not an address", ErrInvalidUser)
@@ -266,6 +266,27 @@ func (t *Tenant) CheckPassword(email, password string) (User, bool) {
 }
 
 func validEmail(s string) bool { return len(s) <= 254 && emailPattern.MatchString(s) }
+
+var connectionPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+
+// validUserID: "auth0|…" for the database connection, "{Connection}|…" (and no password) for
+// another connection.
+func validUserID(u User) error {
+	if u.Connection == "" {
+		if !userIDPattern.MatchString(u.ID) {
+			return fmt.Errorf("%w: id must look like \"auth0|…\"", ErrInvalidUser)
+		}
+		return nil
+	}
+	rest, ok := strings.CutPrefix(u.ID, u.Connection+"|")
+	if !connectionPattern.MatchString(u.Connection) || u.Connection == "auth0" || !ok || !userIDPattern.MatchString("auth0|"+rest) {
+		return fmt.Errorf("%w: a user of connection %q must have an id %q", ErrInvalidUser, u.Connection, u.Connection+"|…")
+	}
+	if u.Password != "" {
+		return fmt.Errorf("%w: a user of connection %q has no password", ErrInvalidUser, u.Connection)
+	}
+	return nil
+}
 
 // --- randomness -------------------------------------------------------------
 

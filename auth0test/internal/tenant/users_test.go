@@ -17,6 +17,11 @@ func TestAddUser(t *testing.T) {
 		{"empty id", User{Email: "d@example.com"}, ErrInvalidUser},
 		{"bad email", User{ID: "auth0|d", Email: "not-an-email"}, ErrInvalidUser},
 		{"email without domain dot", User{ID: "auth0|d", Email: "d@localhost"}, ErrInvalidUser},
+		{"social user", User{ID: "google-oauth2|1", Email: "g@example.com", Connection: "google-oauth2"}, nil},
+		{"social user with a password", User{ID: "google-oauth2|1", Email: "g@example.com", Password: "pw", Connection: "google-oauth2"}, ErrInvalidUser},
+		{"social user with an auth0 id", User{ID: "auth0|1", Email: "g@example.com", Connection: "google-oauth2"}, ErrInvalidUser},
+		{"connection auth0", User{ID: "auth0|1", Email: "g@example.com", Connection: "auth0"}, ErrInvalidUser},
+		{"connection not a name", User{ID: "Google|1", Email: "g@example.com", Connection: "Google"}, ErrInvalidUser},
 		{"duplicate id", User{ID: alice, Email: "new@example.com"}, ErrDuplicateUser},
 		{"duplicate email, other case", User{ID: "auth0|x", Email: "USER@example.com"}, ErrDuplicateUser},
 	}
